@@ -1,0 +1,448 @@
+/**
+ * Internal medical unit filing of an elderly-care institution
+ * (养老机构内部设置诊所、卫生所（室）、医务室、护理站 备案).
+ *
+ * A filing, not an approval: 「取消行政审批，实行备案管理」 (004_6104121fb84d74b0.txt L108, Xianning; the same four
+ * kinds in the Chongqing district, L194/L292; Linyi adds 门诊部, 003_75b745a2e5c2526d.txt L127). National basis:
+ * the 2017 国家卫生计生委 notice on internal medical units of elderly-care institutions (DOMAIN.md R1e): the county
+ * health department records a complete filing and issues the certificate. The filing is then supervised
+ * (事中事后监管; 双随机、一公开, 000_0b3890313d310455.txt L29), down to revocation (DOMAIN.md R8b).
+ *
+ * The window's intake follows 行政许可法 第三十二条 by analogy (DOMAIN.md §4.1 note): accept, refuse with reasons,
+ * or send ONE notice of everything missing (一次性告知). Pure data: no I/O, no timers, no clock.
+ */
+import { and, assign, setup } from 'xstate'
+import { Type } from 'typebox'
+import type { CaseRequest, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
+import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
+
+/** A checklist item, from the jurisdiction's policy (materials are data, never literals here). */
+export interface ChecklistItem {
+  code: string
+  title: string
+  titleZh: string
+}
+
+export interface ClinicFilingInput {
+  jurisdiction: string
+  institution: Record<string, unknown>
+  materials: SubmittedMaterial[]
+  /** The checklist pinned from the policy in force at submission, with its source. */
+  checklist: { items: ChecklistItem[]; source: string }
+}
+
+export interface ClinicFilingContext {
+  jurisdiction: string
+  institution: Record<string, unknown>
+  checklist: { items: ChecklistItem[]; source: string }
+  /** Latest document per checklist item. */
+  materials: Record<string, SubmittedMaterial>
+  /** The one-time notice, once sent. */
+  supplementNotice: { items: { item: string; reason: string }[]; at: string } | null
+  intakeRefusal: { reasons: string[]; at: string } | null
+  acceptedAt: string | null
+  onsiteChecks: { at: string; passed: boolean; findings: string }[]
+  filing: { filingNumber: string; filedAt: string; certificate: { scope: string; unitName: string } } | null
+  returnReasons: string[] | null
+  inspections: { at: string; event: string; detail: string }[]
+  rectification: { orderedAt: string; findings: string[]; dueBy: string } | null
+  revocation: { at: string; reasons: string[] } | null
+  withdrawal: { at: string; reason: string | null } | null
+}
+
+type Args = { context: ClinicFilingContext; event: ProcedureEvent }
+const p = <T>(event: ProcedureEvent) => event.payload as T
+
+function missingItems(context: ClinicFilingContext): string[] {
+  return context.checklist.items.map((i) => i.code).filter((code) => !context.materials[code])
+}
+
+/** Named rules, each with its source; the guards below are these checks and nothing else. */
+export const clinicFilingRules = {
+  /** 材料齐全: every checklist item has a document. Source: 行政许可法 第三十二条第一款第（五）项 (by analogy). */
+  hasAllRequiredMaterials: {
+    description: 'every item of the jurisdiction checklist has a submitted document',
+    source: '行政许可法 第三十二条第一款第（五）项 (申请材料齐全); checklist: policy clinicFiling.materials',
+    check: ({ context }: Args) => missingItems(context).length === 0,
+  },
+  /**
+   * 一次性告知: the notice must list every missing item at once, and only checklist items.
+   * Source: 行政许可法 第三十二条第一款第（四）项 「一次告知申请人需要补正的全部内容」.
+   */
+  noticeCoversEveryMissingItem: {
+    description: 'the notice names only checklist items and includes every item still missing',
+    source: '行政许可法 第三十二条第一款第（四）项 (一次告知需要补正的全部内容)',
+    check: ({ context, event }: Args) => {
+      const items = p<{ items: { item: string }[] }>(event).items.map((i) => i.item)
+      const known = new Set(context.checklist.items.map((i) => i.code))
+      return items.every((i) => known.has(i)) && missingItems(context).every((m) => items.includes(m))
+    },
+  },
+  /** The one-time notice is sent once: after resubmission the window accepts or refuses. Same source. */
+  noNoticeSentYet: {
+    description: 'no one-time supplement notice has been sent for this application yet',
+    source: '行政许可法 第三十二条第一款第（四）项 (一次告知)',
+    check: ({ context }: Args) => context.supplementNotice === null,
+  },
+  /** Resubmitted documents may only answer items of the notice. */
+  resubmissionAnswersNotice: {
+    description: 'the resubmitted documents are for items named in the notice',
+    source: '行政许可法 第三十一条 (不得要求提交与申请事项无关的材料)',
+    check: ({ context, event }: Args) => {
+      const asked = new Set(context.supplementNotice?.items.map((i) => i.item) ?? [])
+      const sent = p<{ materials: SubmittedMaterial[] }>(event).materials
+      return sent.length > 0 && sent.every((m) => asked.has(m.item))
+    },
+  },
+} satisfies Record<string, RuleSpec<ClinicFilingContext>>
+
+const Findings = Type.String({ minLength: 2, maxLength: 4000 })
+const IsoDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'date, YYYY-MM-DD (Asia/Shanghai)' })
+const obj = (props: Parameters<typeof Type.Object>[0]) => Type.Object(props, { additionalProperties: false })
+
+const NOTICE_SOURCE = '行政许可法 第三十二条 (by analogy for filings, DOMAIN.md §4.1 note)'
+const SUPERVISION_SOURCE = '000_0b3890313d310455.txt L29 (双随机、一公开); DOMAIN.md R8b (事中事后监管)'
+const WITHDRAW: EventSpec = {
+  roles: ['applicant'],
+  payload: obj({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }),
+  description: 'the applicant withdraws the application before a decision',
+  source: '行政许可法 第三十二条 (an application may be withdrawn before decision); DOMAIN.md P1',
+  statusCode: 14,
+}
+
+/** Who may send each event, with the payload it carries and the source that makes it an act of this procedure. */
+export const clinicFilingEvents = {
+  SUBMIT: {
+    roles: ['applicant'],
+    payload: obj({ materials: SubmittedMaterials }),
+    description: 'the institution files its internal medical unit (receipt, 已接件)',
+    source: '004_6104121fb84d74b0.txt L108',
+    statusCode: 1,
+  },
+  BEGIN_INTAKE_CHECK: {
+    roles: ['clerk'],
+    payload: EmptyPayload,
+    description: 'the window clerk starts checking the materials',
+    source: NOTICE_SOURCE,
+  },
+  REQUEST_SUPPLEMENT: {
+    roles: ['clerk'],
+    payload: obj({ items: Type.Array(NoticeItem, { minItems: 1, maxItems: 100 }) }),
+    description: 'one notice listing every missing or defective item at once (一次性告知)',
+    source: '行政许可法 第三十二条第一款第（四）项',
+    statusCode: 6,
+  },
+  RESUBMIT: {
+    roles: ['applicant'],
+    payload: obj({ materials: Type.Array(SubmittedMaterials.items, { minItems: 1, maxItems: 100 }) }),
+    description: 'the applicant supplies the items named in the notice',
+    source: '行政许可法 第三十二条第一款第（四）项',
+    statusCode: 7,
+  },
+  ACCEPT: {
+    roles: ['clerk'],
+    payload: EmptyPayload,
+    description: 'the materials are complete: the filing is accepted (受理) and a voucher issued',
+    source: '行政许可法 第三十二条第一款第（五）项, 第二款 (voucher)',
+    statusCode: 3,
+  },
+  REFUSE_INTAKE: {
+    roles: ['clerk'],
+    payload: obj({ reasons: Reasons }),
+    description: 'the filing is not accepted (不予受理), with reasons',
+    source: '行政许可法 第三十二条第一款第（一）（二）项, 第二款',
+    statusCode: 5,
+  },
+  BEGIN_REVIEW: {
+    roles: ['officer'],
+    payload: EmptyPayload,
+    description: 'the health department officer starts the review (部门开始办理)',
+    source: 'DOMAIN.md R1e (county health department records the filing)',
+    statusCode: 8,
+  },
+  SCHEDULE_ONSITE_CHECK: {
+    roles: ['officer'],
+    payload: obj({ plannedOn: IsoDay, workingDaysNeeded: Type.Integer({ minimum: 1, maximum: 60 }) }),
+    description: 'an on-site check is arranged; the applicant is told in writing how long it takes',
+    source: '行政许可法 第四十五条 (检验、检测、检疫、鉴定 time is not counted; told in writing)',
+    statusCode: 9,
+  },
+  RECORD_ONSITE_RESULT: {
+    roles: ['officer'],
+    payload: obj({ passed: Type.Boolean(), findings: Findings }),
+    description: 'the officer records the on-site check',
+    source: '医疗机构管理条例实施细则 第二十六条 (on-site 消毒、隔离和无菌操作 checks)',
+    statusCode: 10,
+  },
+  FILE: {
+    roles: ['officer'],
+    payload: obj({ scope: Type.String({ minLength: 2, maxLength: 500, description: '诊疗科目 / service scope' }) }),
+    description: 'the filing is recorded: a filing number and certificate data are issued (办结)',
+    source: 'DOMAIN.md R1e (certificate issued on a complete, compliant filing)',
+    statusCode: 11,
+    allocates: 'filingNumber',
+  },
+  RETURN: {
+    roles: ['officer'],
+    payload: obj({ reasons: Reasons }),
+    description: 'the filing does not meet the standard and is returned with reasons (办结不通过)',
+    source: '医疗机构管理条例实施细则 第二十六条 (grounds, e.g. 不符合《医疗机构基本标准》)',
+    statusCode: 13,
+  },
+  SCHEDULE_INSPECTION: {
+    roles: ['supervisor', 'officer'],
+    payload: obj({ plannedOn: IsoDay, drawId: Type.Optional(Type.String({ maxLength: 100 })) }),
+    description: 'a supervision inspection is scheduled (双随机 draw or targeted)',
+    source: SUPERVISION_SOURCE,
+  },
+  RECORD_INSPECTION_PASSED: {
+    roles: ['supervisor', 'officer'],
+    payload: obj({ findings: Findings }),
+    description: 'the inspection found the unit compliant',
+    source: SUPERVISION_SOURCE,
+  },
+  RECORD_INSPECTION_FAILED: {
+    roles: ['supervisor', 'officer'],
+    payload: obj({ findings: Type.Array(Findings, { minItems: 1, maxItems: 50 }), rectifyBy: IsoDay }),
+    description: 'the inspection found defects: rectification is ordered by a date',
+    source: SUPERVISION_SOURCE,
+  },
+  CONFIRM_RECTIFIED: {
+    roles: ['supervisor', 'officer'],
+    payload: obj({ findings: Findings }),
+    description: 'the rectification is verified',
+    source: SUPERVISION_SOURCE,
+  },
+  REVOKE_FILING: {
+    roles: ['head'],
+    payload: obj({ reasons: Reasons }),
+    description: 'the filing is revoked (撤销) after failed rectification, by the head of the department',
+    source: 'DOMAIN.md R8b; 行政许可法 第六十九条 (撤销) by analogy',
+    statusCode: 15,
+  },
+  WITHDRAW,
+} satisfies Record<string, EventSpec>
+
+const meta = (m: StateMeta) => m
+
+export const clinicFilingMachine = setup({
+  types: {} as { context: ClinicFilingContext; events: ProcedureEvent; input: ClinicFilingInput },
+  guards: {
+    hasAllRequiredMaterials: clinicFilingRules.hasAllRequiredMaterials.check,
+    noticeCoversEveryMissingItem: clinicFilingRules.noticeCoversEveryMissingItem.check,
+    noNoticeSentYet: clinicFilingRules.noNoticeSentYet.check,
+    resubmissionAnswersNotice: clinicFilingRules.resubmissionAnswersNotice.check,
+  },
+  actions: {
+    recordSupplementNotice: assign({
+      supplementNotice: ({ event }) => ({ items: p<{ items: { item: string; reason: string }[] }>(event).items, at: event.at }),
+    }),
+    recordResubmission: assign({
+      materials: ({ context, event }) => {
+        const next = { ...context.materials }
+        for (const m of p<{ materials: SubmittedMaterial[] }>(event).materials) next[m.item] = m
+        return next
+      },
+    }),
+    recordAcceptance: assign({ acceptedAt: ({ event }) => event.at }),
+    recordIntakeRefusal: assign({ intakeRefusal: ({ event }) => ({ reasons: p<{ reasons: string[] }>(event).reasons, at: event.at }) }),
+    recordOnsiteResult: assign({
+      onsiteChecks: ({ context, event }) => [
+        ...context.onsiteChecks,
+        { at: event.at, ...p<{ passed: boolean; findings: string }>(event) },
+      ],
+    }),
+    recordFiling: assign({
+      filing: ({ context, event }) => ({
+        filingNumber: event.issued?.filingNumber ?? '',
+        filedAt: event.at,
+        certificate: {
+          scope: p<{ scope: string }>(event).scope,
+          unitName: String(context.institution.unitName ?? context.institution.name ?? ''),
+        },
+      }),
+    }),
+    recordReturn: assign({ returnReasons: ({ event }) => p<{ reasons: string[] }>(event).reasons }),
+    recordInspection: assign({
+      inspections: ({ context, event }) => [
+        ...context.inspections,
+        { at: event.at, event: event.type, detail: JSON.stringify(event.payload) },
+      ],
+    }),
+    recordRectificationOrder: assign({
+      rectification: ({ event }) => {
+        const { findings, rectifyBy } = p<{ findings: string[]; rectifyBy: string }>(event)
+        return { orderedAt: event.at, findings, dueBy: rectifyBy }
+      },
+    }),
+    recordRevocation: assign({ revocation: ({ event }) => ({ at: event.at, reasons: p<{ reasons: string[] }>(event).reasons }) }),
+    recordWithdrawal: assign({
+      withdrawal: ({ event }) => ({ at: event.at, reason: p<{ reason?: string }>(event).reason ?? null }),
+    }),
+    /** Asks the engine to write an outbox row; the engine reads it from the returned actions. */
+    notify: (_: unknown, _params: { topic: string }) => {},
+  },
+}).createMachine({
+  id: 'clinicFiling',
+  version: '1',
+  initial: 'submitted',
+  context: ({ input }) => ({
+    jurisdiction: input.jurisdiction,
+    institution: input.institution,
+    checklist: input.checklist,
+    materials: Object.fromEntries(input.materials.map((m) => [m.item, m])),
+    supplementNotice: null,
+    intakeRefusal: null,
+    acceptedAt: null,
+    onsiteChecks: [],
+    filing: null,
+    returnReasons: null,
+    inspections: [],
+    rectification: null,
+    revocation: null,
+    withdrawal: null,
+  }),
+  states: {
+    submitted: {
+      meta: meta({ label: '已接件', description: 'received at the window, not yet checked', source: '行政许可法 第三十二条', waitingOn: ['clerk'] }),
+      on: {
+        BEGIN_INTAKE_CHECK: { target: 'intakeCheck' },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
+      },
+    },
+    intakeCheck: {
+      meta: meta({ label: '受理审查', description: 'the window checks the materials against the checklist', source: NOTICE_SOURCE, waitingOn: ['clerk'] }),
+      on: {
+        ACCEPT: {
+          target: 'accepted',
+          guard: 'hasAllRequiredMaterials',
+          actions: ['recordAcceptance', { type: 'notify', params: { topic: 'clinicFiling.accepted' } }],
+        },
+        REQUEST_SUPPLEMENT: {
+          target: 'supplementRequested',
+          guard: and(['noNoticeSentYet', 'noticeCoversEveryMissingItem']),
+          actions: ['recordSupplementNotice', { type: 'notify', params: { topic: 'clinicFiling.supplementRequested' } }],
+        },
+        REFUSE_INTAKE: {
+          target: 'notAccepted',
+          actions: ['recordIntakeRefusal', { type: 'notify', params: { topic: 'clinicFiling.notAccepted' } }],
+        },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
+      },
+    },
+    supplementRequested: {
+      meta: meta({ label: '补正中', description: 'waiting for the applicant to supply the items of the one-time notice', source: '行政许可法 第三十二条第一款第（四）项', waitingOn: ['applicant'] }),
+      on: {
+        RESUBMIT: { target: 'intakeCheck', guard: 'resubmissionAnswersNotice', actions: 'recordResubmission' },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
+      },
+    },
+    accepted: {
+      meta: meta({ label: '已受理', description: 'accepted; waiting for the health department to start the review', source: 'DOMAIN.md R1e', waitingOn: ['officer'] }),
+      on: {
+        BEGIN_REVIEW: { target: 'review' },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
+      },
+    },
+    review: {
+      meta: meta({ label: '审核', description: 'the officer reviews the filing; an on-site check is optional', source: 'DOMAIN.md R1e', waitingOn: ['officer'] }),
+      on: {
+        SCHEDULE_ONSITE_CHECK: { target: 'onsiteCheck' },
+        FILE: { target: 'filed', actions: ['recordFiling', { type: 'notify', params: { topic: 'clinicFiling.filed' } }] },
+        RETURN: { target: 'returned', actions: ['recordReturn', { type: 'notify', params: { topic: 'clinicFiling.returned' } }] },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
+      },
+    },
+    onsiteCheck: {
+      meta: meta({ label: '现场核查', description: 'on-site check in progress (特别程序: time not counted)', source: '行政许可法 第四十五条', waitingOn: ['officer'] }),
+      on: {
+        RECORD_ONSITE_RESULT: { target: 'review', actions: 'recordOnsiteResult' },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
+      },
+    },
+    filed: {
+      meta: meta({ label: '已备案', description: 'filed: the unit may operate and is under supervision (事中事后监管)', source: SUPERVISION_SOURCE }),
+      initial: 'supervised',
+      states: {
+        supervised: {
+          meta: meta({ label: '监管中', description: 'in the medical-side 双随机 inspection pool', source: SUPERVISION_SOURCE, waitingOn: ['supervisor'] }),
+          on: { SCHEDULE_INSPECTION: { target: 'inspectionScheduled', actions: 'recordInspection' } },
+        },
+        inspectionScheduled: {
+          meta: meta({ label: '检查已安排', description: 'an inspection is scheduled', source: SUPERVISION_SOURCE, waitingOn: ['supervisor', 'officer'] }),
+          on: {
+            RECORD_INSPECTION_PASSED: { target: 'supervised', actions: 'recordInspection' },
+            RECORD_INSPECTION_FAILED: {
+              target: 'rectificationOrdered',
+              actions: ['recordInspection', 'recordRectificationOrder', { type: 'notify', params: { topic: 'clinicFiling.rectificationOrdered' } }],
+            },
+          },
+        },
+        rectificationOrdered: {
+          meta: meta({ label: '责令整改', description: 'rectification ordered; waiting for verification', source: SUPERVISION_SOURCE, waitingOn: ['supervisor', 'officer', 'head'] }),
+          on: {
+            CONFIRM_RECTIFIED: { target: 'supervised', actions: 'recordInspection' },
+            REVOKE_FILING: { target: '#clinicFiling.revoked', actions: ['recordRevocation', { type: 'notify', params: { topic: 'clinicFiling.revoked' } }] },
+          },
+        },
+      },
+    },
+    notAccepted: { type: 'final', meta: meta({ label: '不予受理', description: 'not accepted, with reasons and a voucher', source: '行政许可法 第三十二条第二款' }) },
+    returned: { type: 'final', meta: meta({ label: '退回', description: 'returned: the filing does not meet the standard', source: '医疗机构管理条例实施细则 第二十六条' }) },
+    revoked: { type: 'final', meta: meta({ label: '已撤销', description: 'the filing was revoked after supervision', source: 'DOMAIN.md R8b' }) },
+    withdrawn: { type: 'final', meta: meta({ label: '已撤回', description: 'withdrawn by the applicant before a decision', source: 'DOMAIN.md P1' }) },
+  },
+})
+
+export const clinicFiling: ProcedureDefinition = {
+  id: 'clinicFiling',
+  version: '1',
+  title: 'Internal medical unit filing of an elderly-care institution',
+  titleZh: '养老机构内部设置诊所、卫生所（室）、医务室、护理站备案',
+  description: 'A filing (备案), not an approval: checked at the window, recorded by the county health department, then supervised.',
+  machine: clinicFilingMachine,
+  events: clinicFilingEvents,
+  rules: clinicFilingRules,
+  creationEvent: 'SUBMIT',
+  prepare: prepareClinicFiling,
+}
+
+/**
+ * The filing applies to an elderly-care institution's internal unit of a kind the jurisdiction files rather than
+ * approves (DOMAIN.md §3 #1: Xianning four kinds, Linyi adds 门诊部, Heilongjiang licenses instead).
+ */
+export function prepareClinicFiling(request: CaseRequest, policy: PolicyView): Preparation {
+  if (request.institution.kind !== 'elderlyCareInstitution') {
+    return {
+      ok: false,
+      detail: 'the internal-unit filing is for an elderly-care institution (养老机构) setting up a medical unit',
+      source: '004_6104121fb84d74b0.txt L108 (「养老机构申请内部设置…」)',
+    }
+  }
+  const kinds = policy.get<string[]>('clinicFiling.filedUnitKinds')
+  const unitKind = String(request.institution.unitKind ?? '')
+  if (!kinds.value.includes(unitKind)) {
+    return {
+      ok: false,
+      detail: `a unit of kind ${JSON.stringify(unitKind)} is not filed in ${request.jurisdiction}; filed kinds there: ${kinds.value.join(', ') || 'none (approval or licence applies)'}`,
+      source: kinds.source,
+    }
+  }
+  const checklist = policy.get<ChecklistItem[]>('clinicFiling.materials')
+  const known = new Set(checklist.value.map((i) => i.code))
+  const unknown = request.materials.filter((m) => !known.has(m.item)).map((m) => m.item)
+  if (unknown.length > 0) {
+    return {
+      ok: false,
+      detail: `materials ${unknown.join(', ')} are not on the checklist; items: ${[...known].join(', ')}`,
+      source: checklist.source,
+    }
+  }
+  const input: ClinicFilingInput = {
+    jurisdiction: request.jurisdiction,
+    institution: request.institution,
+    materials: request.materials,
+    checklist: { items: checklist.value, source: checklist.source },
+  }
+  return { ok: true, input }
+}

@@ -1,0 +1,106 @@
+/**
+ * What every procedure declares as data beside its XState machine: who may send each event, the event's payload
+ * schema, the national case status code it reports, and the named rules (guards) with their legal source.
+ * Pure types and schemas only: nothing here does I/O.
+ */
+import type { TSchema } from 'typebox'
+import type { AnyStateMachine } from 'xstate'
+
+/** Roles carried in the bearer token. */
+export const ROLES = ['applicant', 'clerk', 'officer', 'head', 'supervisor', 'admin', 'system'] as const
+export type Role = (typeof ROLES)[number]
+
+/**
+ * 办件状态 codes of the national exchange (PLATFORM-CONVENTIONS.md, "办件 status codes"):
+ * 1 已接件 · 2 已撤件 · 3 已受理 · 4 不受理 · 5 不予受理 · 6 补正（开始） · 7 补正（结束） · 8 部门开始办理 ·
+ * 9 特别程序（开始） · 10 特别程序（结束） · 11 办结（通过） · 12 办结（容缺通过） · 13 办结（不通过） · 14 撤回 · 15 撤销
+ */
+export type CaseStatusCode = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15
+
+/** Where a rule comes from: a seed file and locator, or a law and article. */
+export type Source = string
+
+/** Something the engine must allocate inside the transaction before the machine sees the event. */
+export type Allocation = 'filingNumber'
+
+export interface EventSpec {
+  /** Roles that may send the event; the engine refuses others with 403. */
+  roles: readonly Role[]
+  /** JSON Schema (TypeBox) of the payload the sender supplies. */
+  payload: TSchema
+  description: string
+  source: Source
+  /** National 办件 status code this event reports, when it reports one. */
+  statusCode?: CaseStatusCode
+  allocates?: Allocation
+}
+
+export interface RuleSpec<TContext> {
+  description: string
+  source: Source
+  check: (args: { context: TContext; event: ProcedureEvent }) => boolean
+}
+
+/**
+ * A clock declared by a state (filled in by the time-limits work): which limit runs while the case is here.
+ * Kept as data so the engine opens, pauses and closes clocks in the same transaction, and machines stay pure.
+ */
+export interface ClockDeclaration {
+  name: string
+  policyKey: string
+  mode: 'run' | 'pause'
+}
+
+export interface StateMeta {
+  /** Chinese name of the state as the window uses it. */
+  label: string
+  description: string
+  source?: Source
+  /** Who the case waits on here (used by worklists). */
+  waitingOn?: readonly Role[]
+  clocks?: readonly ClockDeclaration[]
+}
+
+/** The event the machine receives: the sender's payload plus what the engine adds from the server side. */
+export interface ProcedureEvent {
+  type: string
+  payload: Record<string, unknown>
+  /** ISO instant of the event, from the engine's clock (machines never read the time themselves). */
+  at: string
+  actor: { id: string; role: Role }
+  /** Values the engine allocated in the transaction (e.g. a filing number). */
+  issued?: { filingNumber?: string }
+}
+
+export interface ProcedureDefinition {
+  id: string
+  version: string
+  title: string
+  /** Chinese title as published on the service list (事项名称). */
+  titleZh: string
+  description: string
+  machine: AnyStateMachine
+  events: Readonly<Record<string, EventSpec>>
+  rules: Readonly<Record<string, { description: string; source: Source }>>
+  /** The event recorded as seq 1 when a case is created. */
+  creationEvent: string
+  /**
+   * Checks that the procedure applies to this institution under the jurisdiction's policy, and builds the machine's
+   * input (pinning what the case needs from the policy). Pure: the policy arrives resolved.
+   */
+  prepare(request: CaseRequest, policy: PolicyView): Preparation
+}
+
+/** The policy in force, as a machine's preparation sees it (values with their sources). */
+export interface PolicyView {
+  version: string
+  get<T>(key: string): { value: T; source: string }
+}
+
+export interface CaseRequest {
+  jurisdiction: string
+  institution: Record<string, unknown>
+  materials: { item: string; documentRef: string; title?: string }[]
+}
+
+export type Preparation = { ok: true; input: unknown } | { ok: false; detail: string; source: string }

@@ -1,0 +1,91 @@
+/**
+ * Builds the Fastify application from its plugins. Never listens: the server and the tests both call it.
+ */
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Logger } from 'pino'
+import type { DatabaseHandle } from './db/database.ts'
+import type { Engine } from './engine/engine.ts'
+import type { TokenVerifier } from './auth/tokens.ts'
+import problems from './http/plugins/problems.ts'
+import authenticate from './http/plugins/authenticate.ts'
+import { Problem } from './http/schemas/problem.ts'
+import caseRoutes from './http/routes/cases.ts'
+import caseEventRoutes from './http/routes/caseEvents.ts'
+import procedureRoutes from './http/routes/procedures.ts'
+import healthRoutes from './http/routes/health.ts'
+
+export interface AppOptions {
+  database: DatabaseHandle
+  engine: Engine
+  verifier: TokenVerifier
+  /** A pino logger; omit for a silent app (tests). */
+  logger?: Logger
+  /** Largest accepted request body in bytes. Default 1 MiB: documents travel by reference, not inline. */
+  bodyLimit?: number
+}
+
+export const API_VERSION = '0.1.0'
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+    disableRequestLogging: true,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID()
+    },
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  // JSON only: a text/plain body would otherwise reach validation as a string.
+  app.removeContentTypeParser('text/plain')
+  app.addSchema(Problem)
+  await app.register(problems)
+
+  // One log line per request, with its id; bodies are never logged.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime), role: request.principal?.role,
+      },
+      'request',
+    )
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'onewindow',
+        version: API_VERSION,
+        description:
+          'Approval engine for integrated medical and elderly-care institutions (医养结合机构): filings, one window, ' +
+          'time limits on the working-day calendar. Every error is application/problem+json with a stable `code`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      tags: [{ name: 'cases' }, { name: 'procedures' }, { name: 'health' }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(authenticate, { verifier: options.verifier })
+
+  const { db, kind } = options.database
+  await app.register(healthRoutes, { db, kind })
+  await app.register(procedureRoutes)
+  await app.register(caseRoutes, { engine: options.engine, db })
+  await app.register(caseEventRoutes, { engine: options.engine })
+  return app
+}

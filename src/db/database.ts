@@ -1,0 +1,66 @@
+/**
+ * Opens the database: PostgreSQL through `pg` when a URL is given, otherwise embedded PGlite in a folder,
+ * through Kysely's own PGliteDialect (kysely 0.29). Kysely serialises PGlite's single connection with its
+ * connection mutex, so concurrent transactions queue instead of interleaving.
+ */
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './schema.ts'
+import { lockDataDir, type DataDirLock } from './dataDirLock.ts'
+
+// `date` columns stay 'YYYY-MM-DD' strings: a JS Date would shift them to local midnight of the server's zone.
+pg.types.setTypeParser(1082, (v: string) => v)
+
+export type DatabaseKind = 'postgres' | 'pglite'
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>
+  readonly kind: DatabaseKind
+  /** The pg pool on PostgreSQL (used by benchmarks and the worker's raw claims); undefined on PGlite. */
+  readonly pool?: pg.Pool
+  close(): Promise<void>
+}
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined
+  /** PGlite folder, or 'memory://' for a throwaway in-memory database (tests). */
+  dataDir?: string | undefined
+  /** Pool size on PostgreSQL. Default 10. */
+  poolSize?: number
+  /** Extra libpq options, e.g. `-c search_path=t_123` for a per-test schema. */
+  pgOptions?: string
+}
+
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(options.pgOptions ? { options: options.pgOptions } : {}),
+    })
+    // An idle client that loses its server must not crash the process; the next query reports the error.
+    pool.on('error', () => {})
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return { db, kind: 'postgres', pool, close: () => db.destroy() }
+  }
+  const dataDir = options.dataDir ?? './data'
+  const inMemory = dataDir.startsWith('memory://')
+  const lock: DataDirLock | undefined = inMemory ? undefined : lockDataDir(dataDir)
+  try {
+    const pglite = await PGlite.create(inMemory ? dataDir : dataDir)
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await db.destroy()
+        if (!pglite.closed) await pglite.close()
+        lock?.release()
+      },
+    }
+  } catch (err) {
+    lock?.release()
+    throw err
+  }
+}

@@ -1,0 +1,25 @@
+/** Runs the migrations in `migrations/` (Kysely Migrator), on PostgreSQL and PGlite alike. */
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Kysely } from 'kysely'
+import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely/migration'
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
+
+export class MigrationError extends Error {}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
+  })
+  const result = await migrator.migrateToLatest()
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName
+    throw new MigrationError(`migration ${failed ?? '(unknown)'} failed: ${String((result.error as Error).message ?? result.error)}`, {
+      cause: result.error,
+    })
+  }
+  return result
+}

@@ -1,0 +1,198 @@
+/**
+ * THE one path by which a case changes. Creating a case and applying an event both run here, each in one
+ * transaction: load → transition (XState's pure functions) → checks → one data-modifying statement that updates
+ * the case under an optimistic version check and appends history and outbox rows → commit.
+ */
+import { randomUUID } from 'node:crypto'
+import { sql, type Kysely, type Transaction } from 'kysely'
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate'
+import { Value } from 'typebox/value'
+import { findProcedure, procedures } from '../../machines/index.ts'
+import type { CaseRequest, ProcedureDefinition, ProcedureEvent } from '../../machines/types.ts'
+import type { Database, CaseRow } from '../db/schema.ts'
+import type { PolicyStore } from '../policy/store.ts'
+import { policyValue } from '../policy/resolve.ts'
+import { canSeeCase, type Principal } from '../auth/principal.ts'
+import type { Clock } from './clock.ts'
+import {
+  caseNotFound, invalidPayload, invalidTransition, procedureNotApplicable, procedureNotFound, roleNotAllowed,
+  ruleNotSatisfied, staleVersion, type FieldError,
+} from './errors.ts'
+import { allowedEvents, candidateEvents, rulesGuarding, stateKey } from './snapshot.ts'
+import { shanghaiDate } from '../calendar/shanghai.ts'
+
+export interface EngineDeps {
+  db: Kysely<Database>
+  clock: Clock
+  policies: PolicyStore
+}
+
+export interface EventInput {
+  type: string
+  /** Validated against the event's payload schema before use. */
+  payload?: object | undefined
+}
+
+export interface NewCaseInput extends CaseRequest {
+  procedure: string
+}
+
+export interface AppliedCase {
+  row: CaseRow
+  snapshot: AnyMachineSnapshot
+  definition: ProcedureDefinition
+}
+
+interface OutboxRow { topic: string; payload: Record<string, unknown> }
+
+function payloadErrors(def: ProcedureDefinition, type: string, payload: unknown): FieldError[] {
+  const spec = def.events[type]
+  if (!spec) return []
+  return [...Value.Errors(spec.payload, payload)].map((e) => ({
+    name: `/payload${e.instancePath}`,
+    code: e.keyword,
+    reason: e.message ?? 'is invalid',
+  }))
+}
+
+/** Custom `notify` actions returned by transition() become outbox rows (the action itself never runs). */
+function outboxFromActions(def: ProcedureDefinition, caseId: string, actions: readonly { type: string; params?: unknown }[]): OutboxRow[] {
+  return actions
+    .filter((a) => a.type === 'notify')
+    .map((a) => ({ topic: String((a.params as { topic?: string })?.topic ?? `${def.id}.changed`), payload: { caseId } }))
+}
+
+export function restoreSnapshot(def: ProcedureDefinition, row: Pick<CaseRow, 'snapshot'>): AnyMachineSnapshot {
+  return def.machine.resolveState(row.snapshot as never) as AnyMachineSnapshot
+}
+
+export function definitionOf(row: Pick<CaseRow, 'procedure' | 'id'>): ProcedureDefinition {
+  const def = findProcedure(row.procedure)
+  if (!def) throw new Error(`case ${row.id} has unknown procedure ${row.procedure}`)
+  return def
+}
+
+export class Engine {
+  readonly #deps: EngineDeps
+  constructor(deps: EngineDeps) {
+    this.#deps = deps
+  }
+
+  /** Files a new case: the creation event is seq 1 of its history. */
+  async create(input: NewCaseInput, actor: Principal): Promise<AppliedCase> {
+    const def = findProcedure(input.procedure)
+    if (!def) throw procedureNotFound(input.procedure, Object.keys(procedures))
+    const spec = def.events[def.creationEvent]!
+    if (!spec.roles.includes(actor.role)) throw roleNotAllowed(def.creationEvent, actor.role, spec.roles)
+    const now = this.#deps.clock.now()
+    const policy = this.#deps.policies.resolve(input.jurisdiction, shanghaiDate(now))
+    const prepared = def.prepare(
+      { jurisdiction: input.jurisdiction, institution: input.institution, materials: input.materials },
+      { version: policy.version, get: (key) => policyValue(policy, key) },
+    )
+    if (!prepared.ok) throw procedureNotApplicable(def.id, prepared.detail, prepared.source)
+    const [snapshot, actions] = initialTransition(def.machine, prepared.input as never)
+    const id = randomUUID()
+    const state = stateKey(snapshot.value)
+    const outbox = [{ topic: `${def.id}.submitted`, payload: { caseId: id } }, ...outboxFromActions(def, id, actions)]
+    const persisted = JSON.stringify(def.machine.getPersistedSnapshot(snapshot))
+    const eventPayload = JSON.stringify({ materials: input.materials })
+    await sql`
+      with c as (
+        insert into cases (id, procedure, machine_version, jurisdiction, policy_version, state, status, snapshot, version,
+                           applicant, institution, created_at, updated_at)
+        values (${id}, ${def.id}, ${def.version}, ${input.jurisdiction}, ${policy.version}, ${state}, 'active',
+                ${persisted}::jsonb, 1, ${actor.id}, ${JSON.stringify(input.institution)}::jsonb, ${now}, ${now})
+        returning id
+      ), e as (
+        insert into case_events (case_id, seq, type, payload, actor_id, actor_role, at, state_before, state_after, status_code)
+        select id, 1, ${def.creationEvent}, ${eventPayload}::jsonb, ${actor.id}, ${actor.role}, ${now}, null, ${state},
+               ${spec.statusCode ?? null}::integer from c
+        returning case_id
+      )
+      insert into outbox (case_id, seq, topic, payload, created_at)
+      select e.case_id, 1, o.topic, o.payload, ${now}::timestamptz
+      from e, jsonb_to_recordset(${JSON.stringify(outbox)}::jsonb) as o(topic text, payload jsonb)
+    `.execute(this.#deps.db)
+    const row = await this.#deps.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    return { row, snapshot, definition: def }
+  }
+
+  /**
+   * Applies one event to one case. `expectedVersion` is the version the sender saw (If-Match); without it the
+   * case row is locked (FOR UPDATE) so a system sender (timer, CLI) decides on the current version.
+   */
+  async apply(caseId: string, event: EventInput, actor: Principal, expectedVersion?: number): Promise<AppliedCase> {
+    return this.#deps.db.transaction().execute((trx) => this.applyIn(trx, caseId, event, actor, expectedVersion))
+  }
+
+  /** The same as apply, inside a transaction the caller owns (the timer worker claims and applies in one). */
+  async applyIn(trx: Transaction<Database>, caseId: string, event: EventInput, actor: Principal, expectedVersion?: number): Promise<AppliedCase> {
+    let query = trx.selectFrom('cases').selectAll().where('id', '=', caseId)
+    if (expectedVersion === undefined) query = query.forUpdate()
+    const row = await query.executeTakeFirst()
+    if (!row || !canSeeCase(actor, row)) throw caseNotFound(caseId)
+    if (expectedVersion !== undefined && row.version !== expectedVersion) throw staleVersion(caseId, expectedVersion, row.version)
+    const version = row.version
+    const def = definitionOf(row)
+    const snapshot = restoreSnapshot(def, row)
+    const spec = def.events[event.type]
+    if (!spec || !candidateEvents(snapshot).includes(event.type)) {
+      throw invalidTransition(event.type, row.state, allowedEvents(def, snapshot))
+    }
+    if (!spec.roles.includes(actor.role)) throw roleNotAllowed(event.type, actor.role, spec.roles)
+    const payload = (event.payload ?? {}) as Record<string, unknown>
+    const errors = payloadErrors(def, event.type, payload)
+    if (errors.length > 0) throw invalidPayload(event.type, errors)
+
+    const now = this.#deps.clock.now()
+    const issued: ProcedureEvent['issued'] = {}
+    if (spec.allocates === 'filingNumber') issued.filingNumber = await this.#allocateFilingNumber(trx, row.jurisdiction, now)
+    const machineEvent: ProcedureEvent = { type: event.type, payload, at: now.toISOString(), actor: { id: actor.id, role: actor.role }, issued }
+    const [next, actions] = transition(def.machine, snapshot, machineEvent as never)
+    if (next === snapshot) {
+      throw ruleNotSatisfied(event.type, row.state, rulesGuarding(def, snapshot, event.type), allowedEvents(def, snapshot))
+    }
+    const state = stateKey(next.value)
+    const status = next.status === 'done' ? 'done' : 'active'
+    const seq = version + 1
+    const outbox = outboxFromActions(def, caseId, actions)
+    const recordedPayload = issued.filingNumber ? { ...payload, filingNumber: issued.filingNumber } : payload
+    // One statement: the versioned UPDATE gates the history and outbox inserts (no row updated → nothing inserted).
+    const result = await sql<{ version: number }>`
+      with u as (
+        update cases set snapshot = ${JSON.stringify(def.machine.getPersistedSnapshot(next))}::jsonb, state = ${state},
+               status = ${status}, version = ${seq}, updated_at = ${now},
+               filing_number = coalesce(${issued.filingNumber ?? null}::text, filing_number)
+        where id = ${caseId} and version = ${version}
+        returning id, version
+      ), e as (
+        insert into case_events (case_id, seq, type, payload, actor_id, actor_role, at, state_before, state_after, status_code)
+        select id, version, ${event.type}, ${JSON.stringify(recordedPayload)}::jsonb, ${actor.id}, ${actor.role}, ${now},
+               ${row.state}, ${state}, ${spec.statusCode ?? null}::integer from u
+        returning case_id, seq
+      ), o as (
+        insert into outbox (case_id, seq, topic, payload, created_at)
+        select e.case_id, e.seq, x.topic, x.payload, ${now}::timestamptz
+        from e, jsonb_to_recordset(${JSON.stringify(outbox)}::jsonb) as x(topic text, payload jsonb)
+      )
+      select version from u
+    `.execute(trx)
+    if (result.rows.length === 0) throw staleVersion(caseId, version, undefined)
+    const updated: CaseRow = { ...row, snapshot: def.machine.getPersistedSnapshot(next), state, status, version: seq, updated_at: now,
+      filing_number: issued.filingNumber ?? row.filing_number }
+    return { row: updated, snapshot: next, definition: def }
+  }
+
+  /** Filing numbers are unique and gapless per jurisdiction and year (Asia/Shanghai), allocated in the event's transaction. */
+  async #allocateFilingNumber(trx: Transaction<Database>, jurisdiction: string, now: Date): Promise<string> {
+    const year = Number(shanghaiDate(now).slice(0, 4))
+    const { last_seq } = await trx
+      .insertInto('filing_number_counters')
+      .values({ jurisdiction, year, last_seq: 1 })
+      .onConflict((oc) => oc.columns(['jurisdiction', 'year']).doUpdateSet({ last_seq: sql`filing_number_counters.last_seq + 1` }))
+      .returning('last_seq')
+      .executeTakeFirstOrThrow()
+    return `${jurisdiction}-${year}-${String(last_seq).padStart(5, '0')}`
+  }
+}

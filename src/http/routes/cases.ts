@@ -1,0 +1,68 @@
+/** Cases: file one, read one, list, read its history. Writes go through the engine only. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { CaseIdParams, CaseList, CaseListQuery, CaseView, CreateCaseBody, HistoryView } from '../schemas/cases.ts'
+import { commonProblems, ProblemRef } from '../schemas/problem.ts'
+import { requirePrincipal } from '../plugins/authenticate.ts'
+import { etagOf, toCaseView, toEventView } from '../views.ts'
+import { listCases, readCase, readHistory } from '../../cases/read.ts'
+import type { Engine } from '../../engine/engine.ts'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/schema.ts'
+
+const security = [{ bearer: [] }]
+
+const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Database> }> = async (app, { engine, db }) => {
+  app.post('/v1/cases', {
+    schema: {
+      operationId: 'createCase', tags: ['cases'], security,
+      summary: 'File an application (the receipt, 已接件); the applicant is the token subject',
+      body: CreateCaseBody,
+      response: { 201: CaseView, ...commonProblems, 422: ProblemRef },
+    },
+  }, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { row } = await engine.create(request.body, principal)
+    return reply.status(201).header('etag', etagOf(row.version)).header('location', `/v1/cases/${row.id}`).send(toCaseView(row, principal))
+  })
+
+  app.get('/v1/cases/:id', {
+    schema: {
+      operationId: 'getCase', tags: ['cases'], security,
+      summary: 'A case: its state, record, version (as ETag) and the events the caller may send now',
+      params: CaseIdParams,
+      response: { 200: CaseView, ...commonProblems },
+    },
+  }, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const row = await readCase(db, request.params.id, principal)
+    return reply.header('etag', etagOf(row.version)).send(toCaseView(row, principal))
+  })
+
+  app.get('/v1/cases/:id/history', {
+    schema: {
+      operationId: 'getCaseHistory', tags: ['cases'], security,
+      summary: 'Every event of the case, in order (append-only)',
+      params: CaseIdParams,
+      response: { 200: HistoryView, ...commonProblems },
+    },
+  }, async (request) => {
+    const events = await readHistory(db, request.params.id, requirePrincipal(request))
+    return { caseId: request.params.id, events: events.map(toEventView) }
+  })
+
+  app.get('/v1/cases', {
+    schema: {
+      operationId: 'listCases', tags: ['cases'], security,
+      summary: 'Cases visible to the caller, newest first (keyset pagination)',
+      querystring: CaseListQuery,
+      response: { 200: CaseList, ...commonProblems },
+    },
+  }, async (request) => {
+    const principal = requirePrincipal(request)
+    const { state, procedure, cursor, limit } = request.query
+    const page = await listCases(db, principal, { state, procedure, cursor, limit: limit ?? 50 })
+    return { items: page.items.map((r) => toCaseView(r, principal)), nextCursor: page.nextCursor }
+  })
+}
+export default caseRoutes
+

@@ -1,0 +1,46 @@
+/** The procedures the service runs, read from the machines themselves (never a hand-kept copy). */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { procedures, findProcedure } from '../../../machines/index.ts'
+import { describeProcedure } from '../../procedures/describe.ts'
+import { procedureNotFound } from '../../engine/errors.ts'
+import { ProblemRef } from '../schemas/problem.ts'
+
+const Obj = Type.Object({}, { additionalProperties: true })
+const ProcedureView = Type.Object({
+  id: Type.String(), version: Type.String(), title: Type.String(), titleZh: Type.String(), description: Type.String(),
+  initialState: Type.String(), creationEvent: Type.String(),
+  states: Type.Array(Type.Object({
+    state: Type.String(), label: Type.String(), description: Type.String(), source: Type.Union([Type.String(), Type.Null()]),
+    final: Type.Boolean(), waitingOn: Type.Array(Type.String()),
+    transitions: Type.Array(Type.Object({ event: Type.String(), target: Type.String(), guards: Type.Array(Type.String()) })),
+  })),
+  events: Type.Array(Type.Object({
+    type: Type.String(), roles: Type.Array(Type.String()), description: Type.String(), source: Type.String(),
+    statusCode: Type.Union([Type.Integer(), Type.Null()]), payload: Obj,
+  })),
+  rules: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), source: Type.String() })),
+})
+
+const procedureRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/v1/procedures', {
+    schema: {
+      operationId: 'listProcedures', tags: ['procedures'],
+      summary: 'Every procedure with its states, events, roles and the sources they cite',
+      response: { 200: Type.Object({ items: Type.Array(ProcedureView) }) },
+    },
+  }, async () => ({ items: Object.values(procedures).map(describeProcedure) }))
+
+  app.get('/v1/procedures/:id', {
+    schema: {
+      operationId: 'getProcedure', tags: ['procedures'],
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      response: { 200: ProcedureView, 404: ProblemRef },
+    },
+  }, async (request) => {
+    const def = findProcedure(request.params.id)
+    if (!def) throw procedureNotFound(request.params.id, Object.keys(procedures))
+    return describeProcedure(def)
+  })
+}
+export default procedureRoutes

@@ -1,0 +1,115 @@
+/** Schemas of the case resources: one definition for validation, OpenAPI and TypeScript types. */
+import { Type, type Static } from 'typebox'
+import { SubmittedMaterials } from '../../../machines/schemas.ts'
+
+export const CaseId = Type.String({ format: 'uuid', description: 'case id' })
+export const CaseIdParams = Type.Object({ id: CaseId }, { additionalProperties: false })
+
+export const Jurisdiction = Type.String({ pattern: '^[0-9]{6}$', description: 'administrative division code (GB/T 2260), e.g. 421202' })
+
+/** 统一社会信用代码 (GB 32100-2015): 18 characters from its alphabet (check character verified separately). */
+export const UnifiedSocialCreditCode = Type.String({ pattern: '^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$' })
+
+export const InstitutionProfile = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 200, description: 'registered name of the institution' }),
+    unifiedSocialCreditCode: UnifiedSocialCreditCode,
+    kind: Type.Union([Type.Literal('elderlyCareInstitution'), Type.Literal('medicalInstitution')], {
+      description: '养老机构 or 医疗卫生机构',
+    }),
+    unitKind: Type.Optional(
+      Type.Union(
+        ['clinic', 'healthRoom', 'medicalRoom', 'nursingStation', 'outpatientDepartment'].map((k) => Type.Literal(k)),
+        { description: 'internal medical unit: 诊所 clinic, 卫生所（室） healthRoom, 医务室 medicalRoom, 护理站 nursingStation, 门诊部 outpatientDepartment' },
+      ),
+    ),
+    unitName: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
+    beds: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+    address: Type.Optional(Type.String({ maxLength: 500 })),
+    legalRepresentative: Type.Optional(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1, maxLength: 100 }),
+          idNumber: Type.Optional(Type.String({ pattern: '^[0-9]{17}[0-9X]$' })),
+          phone: Type.Optional(Type.String({ pattern: '^[0-9+\\- ]{5,20}$' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const CreateCaseBody = Type.Object(
+  {
+    procedure: Type.String({ minLength: 1, maxLength: 64, description: 'procedure id, see GET /v1/procedures' }),
+    jurisdiction: Jurisdiction,
+    institution: InstitutionProfile,
+    materials: SubmittedMaterials,
+  },
+  { additionalProperties: false },
+)
+export type CreateCaseBody = Static<typeof CreateCaseBody>
+
+export const EventBody = Type.Object(
+  {
+    type: Type.String({ pattern: '^[A-Z][A-Z_]{1,63}$', description: 'event type, e.g. ACCEPT' }),
+    payload: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'event payload; its schema is in GET /v1/procedures/{id}' })),
+  },
+  { additionalProperties: false },
+)
+
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'the ETag of the case version the decision was made on (required)' })),
+})
+
+const AllowedEvent = Type.Object({ type: Type.String(), roles: Type.Array(Type.String()), description: Type.String() })
+
+export const CaseView = Type.Object({
+  id: CaseId,
+  procedure: Type.String(),
+  machineVersion: Type.String(),
+  jurisdiction: Type.String(),
+  policyVersion: Type.String(),
+  state: Type.String({ description: 'dotted state path, e.g. filed.supervised' }),
+  stateLabel: Type.String({ description: 'the state as the window names it' }),
+  status: Type.Union([Type.Literal('active'), Type.Literal('done')]),
+  version: Type.Integer({ description: 'also sent as the ETag' }),
+  applicant: Type.String(),
+  filingNumber: Type.Union([Type.String(), Type.Null()]),
+  institution: Type.Object({}, { additionalProperties: true }),
+  context: Type.Object({}, { additionalProperties: true, description: 'the procedure record (materials, notices, decisions)' }),
+  allowedEvents: Type.Array(AllowedEvent, { description: 'events the caller may send now' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+})
+export type CaseView = Static<typeof CaseView>
+
+export const CaseEventView = Type.Object({
+  seq: Type.Integer(),
+  type: Type.String(),
+  payload: Type.Object({}, { additionalProperties: true }),
+  actorId: Type.String(),
+  actorRole: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  stateBefore: Type.Union([Type.String(), Type.Null()]),
+  stateAfter: Type.String(),
+  statusCode: Type.Union([Type.Integer(), Type.Null()], { description: '办件状态 code of the national exchange' }),
+})
+
+export const HistoryView = Type.Object({ caseId: CaseId, events: Type.Array(CaseEventView) })
+
+export const CaseListQuery = Type.Object(
+  {
+    state: Type.Optional(Type.String({ maxLength: 100 })),
+    procedure: Type.Optional(Type.String({ maxLength: 64 })),
+    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+)
+
+export const CaseList = Type.Object({
+  items: Type.Array(CaseView),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as ?cursor= for the next page; null at the end' }),
+})

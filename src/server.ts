@@ -1,0 +1,55 @@
+/**
+ * Process entry of `npm start`: validate configuration, open and migrate the database, serve the API.
+ * SIGTERM/SIGINT close the server (in-flight requests finish) and then the database.
+ */
+import { loadConfig, ConfigError } from './config.ts'
+import { createLogger } from './logging.ts'
+import { openRuntime } from './runtime.ts'
+import { buildApp } from './app.ts'
+import { DataDirLockedError } from './db/dataDirLock.ts'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`onewindow: ${err.message}`)
+      process.exit(2)
+    }
+    throw err
+  }
+  const logger = createLogger(config.logLevel)
+  let runtime
+  try {
+    runtime = await openRuntime(config)
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      console.error(`onewindow: ${err.message}`)
+      process.exit(3)
+    }
+    throw err
+  }
+  const app = await buildApp({ database: runtime.database, engine: runtime.engine, verifier: runtime.verifier, logger })
+  const address = await app.listen({ port: config.port, host: config.host })
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`
+  logger.info({ address, database: runtime.database.kind }, 'listening')
+  console.log(`onewindow listening on ${address} (database: ${where}; API docs at ${address}/docs)`)
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info({ signal }, 'shutting down')
+    await app.close()
+    await runtime.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+main().catch((err) => {
+  console.error('onewindow failed to start:', err)
+  process.exit(1)
+})
