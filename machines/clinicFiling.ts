@@ -366,12 +366,20 @@ export const clinicFilingMachine = setup({
       states: {
         supervised: {
           meta: meta({ label: '监管中', description: 'in the medical-side 双随机 inspection pool', source: SUPERVISION_SOURCE, waitingOn: ['supervisor'] }),
-          on: { SCHEDULE_INSPECTION: { target: 'inspectionScheduled', actions: 'recordInspection' } },
+          on: {
+            SCHEDULE_INSPECTION: {
+              target: 'inspectionScheduled',
+              actions: ['recordInspection', { type: 'notify', params: { topic: 'clinicFiling.inspectionScheduled' } }],
+            },
+          },
         },
         inspectionScheduled: {
           meta: meta({ label: '检查已安排', description: 'an inspection is scheduled', source: SUPERVISION_SOURCE, waitingOn: ['supervisor', 'officer'] }),
           on: {
-            RECORD_INSPECTION_PASSED: { target: 'supervised', actions: 'recordInspection' },
+            RECORD_INSPECTION_PASSED: {
+              target: 'supervised',
+              actions: ['recordInspection', { type: 'notify', params: { topic: 'clinicFiling.inspectionPassed' } }],
+            },
             RECORD_INSPECTION_FAILED: {
               target: 'rectificationOrdered',
               actions: ['recordInspection', 'recordRectificationOrder', { type: 'notify', params: { topic: 'clinicFiling.rectificationOrdered' } }],
@@ -381,7 +389,10 @@ export const clinicFilingMachine = setup({
         rectificationOrdered: {
           meta: meta({ label: '责令整改', description: 'rectification ordered; waiting for verification', source: SUPERVISION_SOURCE, waitingOn: ['supervisor', 'officer', 'head'] }),
           on: {
-            CONFIRM_RECTIFIED: { target: 'supervised', actions: 'recordInspection' },
+            CONFIRM_RECTIFIED: {
+              target: 'supervised',
+              actions: ['recordInspection', { type: 'notify', params: { topic: 'clinicFiling.rectified' } }],
+            },
             REVOKE_FILING: { target: '#clinicFiling.revoked', actions: ['recordRevocation', { type: 'notify', params: { topic: 'clinicFiling.revoked' } }] },
           },
         },
