@@ -3,7 +3,7 @@
  * through Kysely's own PGliteDialect (kysely 0.29). Kysely serialises PGlite's single connection with its
  * connection mutex, so concurrent transactions queue instead of interleaving.
  */
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, type PGliteInterface } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.ts'
@@ -23,6 +23,8 @@ export interface DatabaseHandle {
 }
 
 export interface OpenOptions {
+  /** An already-open PGlite instance (tests clone a migrated template); the handle closes it. */
+  pglite?: PGliteInterface
   databaseUrl?: string | undefined
   /** PGlite folder, or 'memory://' for a throwaway in-memory database (tests). */
   dataDir?: string | undefined
@@ -44,11 +46,16 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', pool, close: () => db.destroy() }
   }
+  if (options.pglite) {
+    const pglite = options.pglite
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+    return { db, kind: 'pglite', close: async () => { await db.destroy(); if (!pglite.closed) await pglite.close() } }
+  }
   const dataDir = options.dataDir ?? './data'
   const inMemory = dataDir.startsWith('memory://')
   const lock: DataDirLock | undefined = inMemory ? undefined : lockDataDir(dataDir)
   try {
-    const pglite = await PGlite.create(inMemory ? dataDir : dataDir)
+    const pglite = await PGlite.create(dataDir)
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
     return {
       db,
