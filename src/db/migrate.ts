@@ -9,10 +9,16 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.m
 
 export class MigrationError extends Error {}
 
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+/**
+ * @param schema where Kysely keeps its migration bookkeeping. Give it when the tables live in a non-default
+ * schema (set through search_path): Kysely looks for its tables across all schemas, so without it a second
+ * schema in the same database would be taken as already migrated.
+ */
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   })
   const result = await migrator.migrateToLatest()
   if (result.error) {

@@ -57,7 +57,7 @@ export async function freshDatabase(t: Test, options: { poolSize?: number } = {}
   const pgOptions = `-c search_path=${schema}`
   const open = (poolSize = options.poolSize ?? 10) => openDatabase({ databaseUrl: serverUrl, poolSize, pgOptions })
   const handle = await open()
-  await migrateToLatest(handle.db)
+  await migrateToLatest(handle.db, schema)
   const extra: DatabaseHandle[] = []
   t.teardown(async () => {
     await handle.close()
