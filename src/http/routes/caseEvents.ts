@@ -1,7 +1,7 @@
 /** Sending an event to a case: the one write a person makes after filing. Requires If-Match with the case's ETag. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CaseIdParams, CaseView, EventBody, IfMatchHeaders } from '../schemas/cases.ts'
-import { commonProblems, ProblemRef } from '../schemas/problem.ts'
+import { commonProblems, problemResponse } from '../schemas/problem.ts'
 import { requirePrincipal } from '../plugins/authenticate.ts'
 import { etagOf, toCaseView } from '../views.ts'
 import { DomainError } from '../../engine/errors.ts'
@@ -27,7 +27,7 @@ const caseEventRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async (ap
       operationId: 'applyCaseEvent', tags: ['cases'], security: [{ bearer: [] }],
       summary: 'Send an event (e.g. ACCEPT, REQUEST_SUPPLEMENT, FILE); the actor is the token subject',
       params: CaseIdParams, headers: IfMatchHeaders, body: EventBody,
-      response: { 200: CaseView, ...commonProblems, 409: ProblemRef, 412: ProblemRef, 422: ProblemRef, 428: ProblemRef },
+      response: { 200: CaseView, ...commonProblems, 409: problemResponse('stale version: reload and decide again'), 412: problemResponse('If-Match is malformed'), 422: problemResponse('event not allowed now (allowedEvents) or a rule refuses it (rules)'), 428: problemResponse('If-Match is required') },
     },
   }, async (request, reply) => {
     const principal = requirePrincipal(request)

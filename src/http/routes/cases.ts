@@ -1,7 +1,7 @@
 /** Cases: file one, read one, list, read its history. Writes go through the engine only. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CaseIdParams, CaseList, CaseListQuery, CaseView, CreateCaseBody, HistoryView } from '../schemas/cases.ts'
-import { commonProblems, ProblemRef } from '../schemas/problem.ts'
+import { commonProblems, problemResponse } from '../schemas/problem.ts'
 import { requirePrincipal } from '../plugins/authenticate.ts'
 import { etagOf, toCaseView, toEventView } from '../views.ts'
 import { listCases, readCase, readHistory } from '../../cases/read.ts'
@@ -17,7 +17,7 @@ const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Databas
       operationId: 'createCase', tags: ['cases'], security,
       summary: 'File an application (the receipt, 已接件); the applicant is the token subject',
       body: CreateCaseBody,
-      response: { 201: CaseView, ...commonProblems, 422: ProblemRef },
+      response: { 201: CaseView, ...commonProblems, 422: problemResponse('the procedure does not apply to this institution here (source given)') },
     },
   }, async (request, reply) => {
     const principal = requirePrincipal(request)

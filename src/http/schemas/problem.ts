@@ -20,16 +20,22 @@ export const Problem = Type.Object(
   { $id: 'Problem', additionalProperties: true, description: 'application/problem+json (RFC 9457)' },
 )
 
-export const ProblemRef = Type.Ref('Problem')
+/** An error response, documented with its real media type (application/problem+json). */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+})
+
+export const ProblemRef = problemResponse('problem details (see `code`)')
 
 /** The error responses every authenticated route may give. */
 export const commonProblems = {
-  400: ProblemRef,
-  401: ProblemRef,
-  403: ProblemRef,
-  404: ProblemRef,
-  413: ProblemRef,
-  415: ProblemRef,
-  429: ProblemRef,
-  500: ProblemRef,
+  400: problemResponse('invalid request: `errors` names each bad field'),
+  401: problemResponse('missing or invalid bearer token'),
+  403: problemResponse('the role may not do this'),
+  404: problemResponse('no such resource visible to the caller'),
+  413: problemResponse('body larger than the limit'),
+  415: problemResponse('body is not application/json'),
+  429: problemResponse('rate limited'),
+  500: problemResponse('internal error; quote requestId'),
 }
