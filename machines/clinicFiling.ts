@@ -13,7 +13,7 @@
  */
 import { and, assign, setup } from 'xstate'
 import { Type } from 'typebox'
-import type { CaseRequest, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
+import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 
 /** A checklist item, from the jurisdiction's policy (materials are data, never literals here). */
@@ -48,6 +48,10 @@ export interface ClinicFilingContext {
   rectification: { orderedAt: string; findings: string[]; dueBy: string } | null
   revocation: { at: string; reasons: string[] } | null
   withdrawal: { at: string; reason: string | null } | null
+  /** Set when acceptance came from the intake limit passing (行政许可法 第三十二条), not from the clerk. */
+  deemedAccepted: boolean
+  correctionNotice: { items: { item: string; reason: string }[]; at: string } | null
+  overdueSince: string | null
 }
 
 type Args = { context: ClinicFilingContext; event: ProcedureEvent }
@@ -220,8 +224,66 @@ export const clinicFilingEvents = {
     source: 'DOMAIN.md R8b; 行政许可法 第六十九条 (撤销) by analogy',
     statusCode: 15,
   },
+  REQUEST_CORRECTION: {
+    roles: ['officer'],
+    payload: obj({ items: Type.Array(NoticeItem, { minItems: 1, maxItems: 100 }) }),
+    description: 'after acceptance, the officer asks for corrected or further material; the decision clock pauses or restarts as policy says',
+    source: '行政许可法 第三十二条 (补正) applied after acceptance; policy clinicFiling.decision.afterSupplement',
+    statusCode: 6,
+  },
+  SUBMIT_CORRECTION: {
+    roles: ['applicant'],
+    payload: obj({ materials: Type.Array(SubmittedMaterials.items, { minItems: 1, maxItems: 100 }) }),
+    description: 'the applicant supplies the corrections asked for after acceptance',
+    source: '行政许可法 第三十二条 (补正)',
+    statusCode: 7,
+  },
+  EXTEND_DECISION_LIMIT: {
+    roles: ['head'],
+    payload: obj({ workingDays: Type.Integer({ minimum: 1, maximum: 60 }), reason: Type.String({ minLength: 2, maxLength: 1000 }) }),
+    description: 'the head of the department extends the decision limit, with a reason told to the applicant (延期), within the policy bound',
+    source: '行政许可法 第四十二条第一款 (本行政机关负责人批准，可以延长十日，并应当将延长期限的理由告知申请人); bound: policy clinicFiling.decision.extension',
+  },
+  INTAKE_LIMIT_PASSED: {
+    roles: ['system'],
+    payload: obj({ clock: Type.String(), dueOn: IsoDay }),
+    description: 'the window let the intake limit pass without a decision or notice: the application is deemed accepted from receipt',
+    source: '行政许可法 第三十二条第一款第（四）项 (逾期不告知的，自收到申请材料之日起即为受理)',
+    statusCode: 3,
+  },
+  DECISION_LIMIT_PASSED: {
+    roles: ['system'],
+    payload: obj({ clock: Type.String(), dueOn: IsoDay }),
+    description: 'the decision limit passed: the case is marked overdue and escalated to the head of the department and the supervisor',
+    source: '行政许可法 第四十二条; DOMAIN.md R1e (10 working days)',
+  },
   WITHDRAW,
 } satisfies Record<string, EventSpec>
+
+/**
+ * The procedure's clocks. Limits live in the jurisdiction's policy under each policy key (never here);
+ * national defaults are in policies/000000.json with their sources.
+ */
+export const clinicFilingClocks = {
+  intakeLimit: {
+    name: 'intakeLimit',
+    title: 'Intake decision limit',
+    titleZh: '受理审查时限',
+    policyKey: 'clinicFiling.intake',
+    onExpiry: { event: 'INTAKE_LIMIT_PASSED', description: 'deemed accepted from receipt (行政许可法 第三十二条)' },
+  },
+  decisionLimit: {
+    name: 'decisionLimit',
+    title: 'Filing decision limit',
+    titleZh: '备案办理时限',
+    policyKey: 'clinicFiling.decision',
+    onExpiry: { event: 'DECISION_LIMIT_PASSED', description: 'marked overdue and escalated to the head and the supervisor' },
+    extension: { event: 'EXTEND_DECISION_LIMIT', description: 'by the head of the department, within the policy bound (行政许可法 第四十二条)' },
+  },
+} satisfies Record<string, ClockDefinition>
+
+const intakeClock = [{ name: 'intakeLimit', mode: 'run' }] as const
+const decisionRuns = [{ name: 'decisionLimit', mode: 'run' }] as const
 
 const meta = (m: StateMeta) => m
 
@@ -279,6 +341,13 @@ export const clinicFilingMachine = setup({
     recordWithdrawal: assign({
       withdrawal: ({ event }) => ({ at: event.at, reason: p<{ reason?: string }>(event).reason ?? null }),
     }),
+    recordDeemedAcceptance: assign({ acceptedAt: ({ event }) => event.at, deemedAccepted: true }),
+    recordCorrectionNotice: assign({
+      correctionNotice: ({ event }) => ({ items: p<{ items: { item: string; reason: string }[] }>(event).items, at: event.at }),
+    }),
+    recordOverdue: assign({ overdueSince: ({ context, event }) => context.overdueSince ?? event.at }),
+    /** Asks the engine to extend the named clock by the event's working days (bounded by policy, checked there). */
+    extendClock: (_: unknown, _params: { clock: string }) => {},
     /** Asks the engine to write an outbox row; the engine reads it from the returned actions. */
     notify: (_: unknown, _params: { topic: string }) => {},
   },
@@ -301,18 +370,23 @@ export const clinicFilingMachine = setup({
     rectification: null,
     revocation: null,
     withdrawal: null,
+    deemedAccepted: false,
+    correctionNotice: null,
+    overdueSince: null,
   }),
   states: {
     submitted: {
-      meta: meta({ label: '已接件', description: 'received at the window, not yet checked', source: '行政许可法 第三十二条', waitingOn: ['clerk'] }),
+      meta: meta({ label: '已接件', description: 'received at the window, not yet checked', source: '行政许可法 第三十二条', waitingOn: ['clerk'], clocks: intakeClock }),
       on: {
         BEGIN_INTAKE_CHECK: { target: 'intakeCheck' },
+        INTAKE_LIMIT_PASSED: { target: 'accepted', actions: ['recordDeemedAcceptance', { type: 'notify', params: { topic: 'clinicFiling.deemedAccepted' } }] },
         WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
       },
     },
     intakeCheck: {
-      meta: meta({ label: '受理审查', description: 'the window checks the materials against the checklist', source: NOTICE_SOURCE, waitingOn: ['clerk'] }),
+      meta: meta({ label: '受理审查', description: 'the window checks the materials against the checklist', source: NOTICE_SOURCE, waitingOn: ['clerk'], clocks: intakeClock }),
       on: {
+        INTAKE_LIMIT_PASSED: { target: 'accepted', actions: ['recordDeemedAcceptance', { type: 'notify', params: { topic: 'clinicFiling.deemedAccepted' } }] },
         ACCEPT: {
           target: 'accepted',
           guard: 'hasAllRequiredMaterials',
@@ -338,25 +412,49 @@ export const clinicFilingMachine = setup({
       },
     },
     accepted: {
-      meta: meta({ label: '已受理', description: 'accepted; waiting for the health department to start the review', source: 'DOMAIN.md R1e', waitingOn: ['officer'] }),
+      meta: meta({ label: '已受理', description: 'accepted; waiting for the health department to start the review', source: 'DOMAIN.md R1e', waitingOn: ['officer'], clocks: decisionRuns }),
       on: {
+        EXTEND_DECISION_LIMIT: { actions: { type: 'extendClock', params: { clock: 'decisionLimit' } } },
+        DECISION_LIMIT_PASSED: { actions: ['recordOverdue', { type: 'notify', params: { topic: 'clinicFiling.decisionOverdue' } }] },
         BEGIN_REVIEW: { target: 'review' },
         WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
       },
     },
     review: {
-      meta: meta({ label: '审核', description: 'the officer reviews the filing; an on-site check is optional', source: 'DOMAIN.md R1e', waitingOn: ['officer'] }),
+      meta: meta({ label: '审核', description: 'the officer reviews the filing; an on-site check is optional', source: 'DOMAIN.md R1e', waitingOn: ['officer'], clocks: decisionRuns }),
       on: {
+        EXTEND_DECISION_LIMIT: { actions: { type: 'extendClock', params: { clock: 'decisionLimit' } } },
+        DECISION_LIMIT_PASSED: { actions: ['recordOverdue', { type: 'notify', params: { topic: 'clinicFiling.decisionOverdue' } }] },
         SCHEDULE_ONSITE_CHECK: { target: 'onsiteCheck' },
+        REQUEST_CORRECTION: {
+          target: 'correctionRequested',
+          actions: ['recordCorrectionNotice', { type: 'notify', params: { topic: 'clinicFiling.correctionRequested' } }],
+        },
         FILE: { target: 'filed', actions: ['recordFiling', { type: 'notify', params: { topic: 'clinicFiling.filed' } }] },
         RETURN: { target: 'returned', actions: ['recordReturn', { type: 'notify', params: { topic: 'clinicFiling.returned' } }] },
         WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
       },
     },
     onsiteCheck: {
-      meta: meta({ label: '现场核查', description: 'on-site check in progress (特别程序: time not counted)', source: '行政许可法 第四十五条', waitingOn: ['officer'] }),
+      meta: meta({
+        label: '现场核查', description: 'on-site check in progress (特别程序: time not counted)', source: '行政许可法 第四十五条', waitingOn: ['officer'],
+        clocks: [{ name: 'decisionLimit', mode: 'pause', pauseKind: 'specialProcedure' }],
+      }),
       on: {
+        EXTEND_DECISION_LIMIT: { actions: { type: 'extendClock', params: { clock: 'decisionLimit' } } },
+
         RECORD_ONSITE_RESULT: { target: 'review', actions: 'recordOnsiteResult' },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
+      },
+    },
+    correctionRequested: {
+      meta: meta({
+        label: '补正中（受理后）', description: 'waiting for the applicant to correct material after acceptance', source: '行政许可法 第三十二条 (补正)', waitingOn: ['applicant'],
+        clocks: [{ name: 'decisionLimit', mode: 'pause', pauseKind: 'supplement' }],
+      }),
+      on: {
+        SUBMIT_CORRECTION: { target: 'review', actions: 'recordResubmission' },
+        EXTEND_DECISION_LIMIT: { actions: { type: 'extendClock', params: { clock: 'decisionLimit' } } },
         WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
       },
     },
@@ -414,6 +512,7 @@ export const clinicFiling: ProcedureDefinition = {
   machine: clinicFilingMachine,
   events: clinicFilingEvents,
   rules: clinicFilingRules,
+  clocks: clinicFilingClocks,
   creationEvent: 'SUBMIT',
   prepare: prepareClinicFiling,
 }

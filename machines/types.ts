@@ -42,13 +42,28 @@ export interface RuleSpec<TContext> {
 }
 
 /**
- * A clock declared by a state (filled in by the time-limits work): which limit runs while the case is here.
- * Kept as data so the engine opens, pauses and closes clocks in the same transaction, and machines stay pure.
+ * A clock declared by a state: this limit runs here, or is paused here (and why). Kept as data so the engine
+ * opens, pauses, resumes and stops clocks in the event's transaction, and machines stay pure. A clock that a
+ * state does not declare is stopped when the case enters that state.
  */
 export interface ClockDeclaration {
   name: string
-  policyKey: string
   mode: 'run' | 'pause'
+  /** 第四十五条 special procedure (not counted), or the applicant supplementing after acceptance. */
+  pauseKind?: 'specialProcedure' | 'supplement'
+}
+
+/** A clock of the procedure, declared once: its policy key and what its expiry does. */
+export interface ClockDefinition {
+  name: string
+  title: string
+  titleZh: string
+  /** `<key>.statutory`, `<key>.promised`, `<key>.extension`, `<key>.afterSupplement` in the jurisdiction's policy. */
+  policyKey: string
+  /** The event the durable timer sends when the statutory limit passes; absent: expiry is only a red mark. */
+  onExpiry?: { event: string; description: string }
+  /** The event that extends it (declares an `extendClock` action), with the article that allows it. */
+  extension?: { event: string; description: string }
 }
 
 export interface StateMeta {
@@ -82,6 +97,8 @@ export interface ProcedureDefinition {
   machine: AnyStateMachine
   events: Readonly<Record<string, EventSpec>>
   rules: Readonly<Record<string, { description: string; source: Source }>>
+  /** The procedure's clocks (time limits), by name. */
+  clocks: Readonly<Record<string, ClockDefinition>>
   /** The event recorded as seq 1 when a case is created. */
   creationEvent: string
   /**

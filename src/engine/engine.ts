@@ -8,7 +8,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate'
 import { Value } from 'typebox/value'
 import { findProcedure, procedures } from '../../machines/index.ts'
-import type { CaseRequest, ProcedureDefinition, ProcedureEvent } from '../../machines/types.ts'
+import type { CaseRequest, EventSpec, ProcedureDefinition, ProcedureEvent } from '../../machines/types.ts'
 import type { Database, CaseRow } from '../db/schema.ts'
 import type { PolicyStore } from '../policy/store.ts'
 import { policyValue } from '../policy/resolve.ts'
@@ -20,6 +20,30 @@ import {
 } from './errors.ts'
 import { allowedEvents, candidateEvents, rulesGuarding, stateKey } from './snapshot.ts'
 import { shanghaiDate } from '../calendar/shanghai.ts'
+import { loadWorkCalendar } from '../calendarStore/load.ts'
+import { planClocks, type ClockChange, type PolicyLookup } from '../sla/plan.ts'
+import type { ClockState } from '../sla/types.ts'
+import { declaredClocks, loadClocks, rearmTimers, sameDeclarations, storeClocks } from './clocks.ts'
+import { DomainError } from './errors.ts'
+
+/**
+ * Engine-level event: recompute every open clock of a case after a calendar change (a year published, a local
+ * closure added). Not a transition of the procedure: the state stays, the history records the new dates.
+ */
+export const DEADLINES_RECOMPUTED = 'DEADLINES_RECOMPUTED'
+
+export const nothingToRecompute = (caseId: string) =>
+  new DomainError('nothing-to-recompute', 422, 'No deadline changes', `no open deadline of case ${caseId} changes`)
+
+export interface ApplyOptions {
+  /** The timer that fires this event: recorded on the history row, unique, so a timer fires at most once. */
+  timerId?: string
+}
+
+function pinnedPolicy(row: Pick<CaseRow, 'policy_values'>): PolicyLookup {
+  const values = (row.policy_values ?? {}) as Record<string, { value: unknown; source: string }>
+  return (key) => values[key]
+}
 
 export interface EngineDeps {
   db: Kysely<Database>
@@ -96,12 +120,22 @@ export class Engine {
     const state = stateKey(snapshot.value)
     const outbox = [{ topic: `${def.id}.submitted`, payload: { caseId: id } }, ...outboxFromActions(def, id, actions)]
     const persisted = JSON.stringify(def.machine.getPersistedSnapshot(snapshot))
-    const eventPayload = JSON.stringify({ materials: input.materials })
-    await sql`
+    const pinned = Object.fromEntries(Object.entries(policy.values).map(([k, v]) => [k, { value: v.value, source: `${v.source} [policy ${v.from}@${v.version}]` }]))
+    return this.#deps.db.transaction().execute(async (trx) => {
+      const today = shanghaiDate(now)
+      const declared = declaredClocks(snapshot)
+      const plan = declared.length === 0
+        ? { clocks: [], changes: [] as ClockChange[] }
+        : planClocks({
+            definitions: def.clocks, after: declared, existing: [], policy: (k) => pinned[k], cal: await loadWorkCalendar(trx, input.jurisdiction),
+            today, event: { type: def.creationEvent, payload: {}, actorId: actor.id, actorRole: actor.role }, extend: [], recompute: false,
+          })
+      const eventPayload = JSON.stringify({ materials: input.materials, ...(plan.changes.length ? { clockChanges: plan.changes } : {}) })
+      await sql`
       with c as (
-        insert into cases (id, procedure, machine_version, jurisdiction, policy_version, state, status, snapshot, version,
+        insert into cases (id, procedure, machine_version, jurisdiction, policy_version, policy_values, state, status, snapshot, version,
                            applicant, institution, created_at, updated_at)
-        values (${id}, ${def.id}, ${def.version}, ${input.jurisdiction}, ${policy.version}, ${state}, 'active',
+        values (${id}, ${def.id}, ${def.version}, ${input.jurisdiction}, ${policy.version}, ${JSON.stringify(pinned)}::jsonb, ${state}, 'active',
                 ${persisted}::jsonb, 1, ${actor.id}, ${JSON.stringify(input.institution)}::jsonb, ${now}, ${now})
         returning id
       ), e as (
@@ -113,9 +147,12 @@ export class Engine {
       insert into outbox (case_id, seq, topic, payload, created_at)
       select e.case_id, 1, o.topic, o.payload, ${now}::timestamptz
       from e, jsonb_to_recordset(${JSON.stringify(outbox)}::jsonb) as o(topic text, payload jsonb)
-    `.execute(this.#deps.db)
-    const row = await this.#deps.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-    return { row, snapshot, definition: def }
+      `.execute(trx)
+      await storeClocks(trx, id, input.jurisdiction, plan.clocks, now)
+      await rearmTimers(trx, def, id, plan.clocks, plan.changes, { type: def.creationEvent, seq: 1 }, now)
+      const row = await trx.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+      return { row, snapshot, definition: def }
+    })
   }
 
   /**
@@ -126,8 +163,13 @@ export class Engine {
     return this.#deps.db.transaction().execute((trx) => this.applyIn(trx, caseId, event, actor, expectedVersion))
   }
 
+  /** Recomputes a case's open deadlines after a calendar change; records DEADLINES_RECOMPUTED, or throws nothing-to-recompute. */
+  async recomputeDeadlines(caseId: string, actor: Principal, reason: string): Promise<AppliedCase> {
+    return this.apply(caseId, { type: DEADLINES_RECOMPUTED, payload: { reason } }, actor)
+  }
+
   /** The same as apply, inside a transaction the caller owns (the timer worker claims and applies in one). */
-  async applyIn(trx: Transaction<Database>, caseId: string, event: EventInput, actor: Principal, expectedVersion?: number): Promise<AppliedCase> {
+  async applyIn(trx: Transaction<Database>, caseId: string, event: EventInput, actor: Principal, expectedVersion?: number, options: ApplyOptions = {}): Promise<AppliedCase> {
     let query = trx.selectFrom('cases').selectAll().where('id', '=', caseId)
     if (expectedVersion === undefined) query = query.forUpdate()
     const row = await query.executeTakeFirst()
@@ -136,28 +178,50 @@ export class Engine {
     const version = row.version
     const def = definitionOf(row)
     const snapshot = restoreSnapshot(def, row)
-    const spec = def.events[event.type]
-    if (!spec || !candidateEvents(snapshot).includes(event.type)) {
+    const recompute = event.type === DEADLINES_RECOMPUTED
+    if (recompute && actor.role !== 'system' && actor.role !== 'admin') throw roleNotAllowed(event.type, actor.role, ['system', 'admin'])
+    const spec: Pick<EventSpec, 'roles' | 'statusCode' | 'allocates'> | undefined = recompute ? { roles: ['system', 'admin'] } : def.events[event.type]
+    if (!spec || (!recompute && !candidateEvents(snapshot).includes(event.type))) {
       throw invalidTransition(event.type, row.state, allowedEvents(def, snapshot))
     }
     if (!spec.roles.includes(actor.role)) throw roleNotAllowed(event.type, actor.role, spec.roles)
     const payload = (event.payload ?? {}) as Record<string, unknown>
-    const errors = payloadErrors(def, event.type, payload)
+    const errors = recompute ? [] : payloadErrors(def, event.type, payload)
     if (errors.length > 0) throw invalidPayload(event.type, errors)
 
     const now = this.#deps.clock.now()
     const issued: ProcedureEvent['issued'] = {}
     if (spec.allocates === 'filingNumber') issued.filingNumber = await this.#allocateFilingNumber(trx, row.jurisdiction, now)
     const machineEvent: ProcedureEvent = { type: event.type, payload, at: now.toISOString(), actor: { id: actor.id, role: actor.role }, issued }
-    const [next, actions] = transition(def.machine, snapshot, machineEvent as never)
-    if (next === snapshot) {
+    const [next, actions]: [AnyMachineSnapshot, readonly { type: string; params?: unknown }[]] = recompute
+      ? [snapshot, []]
+      : (transition(def.machine, snapshot, machineEvent as never) as [AnyMachineSnapshot, { type: string; params?: unknown }[]])
+    if (next === snapshot && !recompute) {
       throw ruleNotSatisfied(event.type, row.state, rulesGuarding(def, snapshot, event.type), allowedEvents(def, snapshot))
     }
     const state = stateKey(next.value)
     const status = next.status === 'done' ? 'done' : 'active'
     const seq = version + 1
     const outbox = outboxFromActions(def, caseId, actions)
-    const recordedPayload = issued.filingNumber ? { ...payload, filingNumber: issued.filingNumber } : payload
+
+    // Clocks: only when the declared clocks change, a clock is extended, or a calendar changed.
+    const extend = actions.filter((a) => a.type === 'extendClock').map((a) => String((a.params as { clock?: string })?.clock))
+    const before = declaredClocks(snapshot)
+    const after = declaredClocks(next)
+    let plan: { clocks: ClockState[]; changes: ClockChange[] } = { clocks: [], changes: [] }
+    if (recompute || extend.length > 0 || !sameDeclarations(before, after)) {
+      plan = planClocks({
+        definitions: def.clocks, after, existing: await loadClocks(trx, caseId), policy: pinnedPolicy(row),
+        cal: await loadWorkCalendar(trx, row.jurisdiction), today: shanghaiDate(now),
+        event: { type: event.type, payload, actorId: actor.id, actorRole: actor.role }, extend, recompute,
+      })
+      if (recompute && plan.changes.length === 0) throw nothingToRecompute(caseId)
+    }
+    const recordedPayload = {
+      ...payload,
+      ...(issued.filingNumber ? { filingNumber: issued.filingNumber } : {}),
+      ...(plan.changes.length ? { clockChanges: plan.changes } : {}),
+    }
     // One statement: the versioned UPDATE gates the history and outbox inserts (no row updated → nothing inserted).
     const result = await sql<{ version: number }>`
       with u as (
@@ -167,9 +231,9 @@ export class Engine {
         where id = ${caseId} and version = ${version}
         returning id, version
       ), e as (
-        insert into case_events (case_id, seq, type, payload, actor_id, actor_role, at, state_before, state_after, status_code)
+        insert into case_events (case_id, seq, type, payload, actor_id, actor_role, at, state_before, state_after, status_code, timer_id)
         select id, version, ${event.type}, ${JSON.stringify(recordedPayload)}::jsonb, ${actor.id}, ${actor.role}, ${now},
-               ${row.state}, ${state}, ${spec.statusCode ?? null}::integer from u
+               ${row.state}, ${state}, ${spec.statusCode ?? null}::integer, ${options.timerId ?? null}::bigint from u
         returning case_id, seq
       ), o as (
         insert into outbox (case_id, seq, topic, payload, created_at)
@@ -179,6 +243,10 @@ export class Engine {
       select version from u
     `.execute(trx)
     if (result.rows.length === 0) throw staleVersion(caseId, version, undefined)
+    if (plan.clocks.length > 0) {
+      await storeClocks(trx, caseId, row.jurisdiction, plan.clocks, now)
+      await rearmTimers(trx, def, caseId, plan.clocks, plan.changes, { type: event.type, seq }, now)
+    }
     const updated: CaseRow = { ...row, snapshot: def.machine.getPersistedSnapshot(next), state, status, version: seq, updated_at: now,
       filing_number: issued.filingNumber ?? row.filing_number }
     return { row: updated, snapshot: next, definition: def }

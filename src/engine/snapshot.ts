@@ -20,7 +20,8 @@ export function allowedEvents(def: ProcedureDefinition, snapshot: AnyMachineSnap
   return candidateEvents(snapshot)
     .map((type) => ({ type, spec: def.events[type] }))
     .filter((e): e is { type: string; spec: NonNullable<typeof e.spec> } => e.spec !== undefined)
-    .filter((e) => role === undefined || e.spec.roles.includes(role))
+    // Events only the system sends (timer expiries) are not offered to people.
+    .filter((e) => (role === undefined ? e.spec.roles.some((r) => r !== 'system') : e.spec.roles.includes(role)))
     .map((e) => ({ type: e.type, roles: e.spec.roles, description: e.spec.description }))
 }
 

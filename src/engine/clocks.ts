@@ -1,0 +1,87 @@
+/**
+ * The engine's side of SLA clocks: read the clocks a snapshot declares, load and store clock rows, and keep each
+ * statutory clock's expiry timer armed. Called only from the engine, inside the event's transaction.
+ */
+import type { Transaction } from 'kysely'
+import type { AnyMachineSnapshot } from 'xstate'
+import type { ClockDeclaration, ProcedureDefinition, StateMeta } from '../../machines/types.ts'
+import type { ClockRow, Database } from '../db/schema.ts'
+import type { ClockState } from '../sla/types.ts'
+import type { ClockChange } from '../sla/plan.ts'
+
+/** Clocks declared by every active state node (a parent's declaration holds in its children). */
+export function declaredClocks(snapshot: AnyMachineSnapshot): ClockDeclaration[] {
+  if (snapshot.status !== 'active') return []
+  const out = new Map<string, ClockDeclaration>()
+  for (const node of snapshot._nodes) for (const c of (node.meta as StateMeta | undefined)?.clocks ?? []) out.set(c.name, c)
+  return [...out.values()]
+}
+
+export function sameDeclarations(a: readonly ClockDeclaration[], b: readonly ClockDeclaration[]): boolean {
+  const key = (l: readonly ClockDeclaration[]) => JSON.stringify([...l].sort((x, y) => x.name.localeCompare(y.name)))
+  return key(a) === key(b)
+}
+
+export function toClockState(row: ClockRow): ClockState {
+  return {
+    name: row.name, kind: row.kind, unit: row.unit, amount: row.amount, policyKey: row.policy_key, source: row.source,
+    status: row.status, startedOn: row.started_on, pausedOn: row.paused_on,
+    pauses: row.pauses as ClockState['pauses'], extensions: row.extensions as ClockState['extensions'], restarts: row.restarts as ClockState['restarts'],
+    dueOn: row.due_on, dueAt: row.due_at, remainingWorkingDays: row.remaining_working_days, provisional: row.provisional,
+    nearDueWorkingDays: row.near_due_working_days, explanation: row.explanation as ClockState['explanation'],
+  }
+}
+
+export async function loadClocks(trx: Transaction<Database>, caseId: string): Promise<ClockState[]> {
+  const rows = await trx.selectFrom('clocks').selectAll().where('case_id', '=', caseId).execute()
+  return rows.map(toClockState)
+}
+
+export async function storeClocks(trx: Transaction<Database>, caseId: string, jurisdiction: string, clocks: readonly ClockState[], now: Date): Promise<void> {
+  if (clocks.length === 0) return
+  const rows = clocks.map((c) => ({
+    case_id: caseId, name: c.name, kind: c.kind, unit: c.unit, amount: c.amount, policy_key: c.policyKey, source: c.source,
+    status: c.status, started_on: c.startedOn, paused_on: c.pausedOn, pauses: JSON.stringify(c.pauses),
+    extensions: JSON.stringify(c.extensions), restarts: JSON.stringify(c.restarts), due_on: c.dueOn, due_at: c.dueAt,
+    remaining_working_days: c.remainingWorkingDays, provisional: c.provisional, near_due_working_days: c.nearDueWorkingDays,
+    explanation: JSON.stringify(c.explanation), jurisdiction, updated_at: now,
+  }))
+  await trx.insertInto('clocks').values(rows)
+    .onConflict((oc) => oc.columns(['case_id', 'name', 'kind']).doUpdateSet((eb) => ({
+      unit: eb.ref('excluded.unit'), amount: eb.ref('excluded.amount'), policy_key: eb.ref('excluded.policy_key'),
+      source: eb.ref('excluded.source'), status: eb.ref('excluded.status'), started_on: eb.ref('excluded.started_on'),
+      paused_on: eb.ref('excluded.paused_on'), pauses: eb.ref('excluded.pauses'), extensions: eb.ref('excluded.extensions'),
+      restarts: eb.ref('excluded.restarts'), due_on: eb.ref('excluded.due_on'), due_at: eb.ref('excluded.due_at'),
+      remaining_working_days: eb.ref('excluded.remaining_working_days'), provisional: eb.ref('excluded.provisional'),
+      near_due_working_days: eb.ref('excluded.near_due_working_days'), explanation: eb.ref('excluded.explanation'),
+      updated_at: eb.ref('excluded.updated_at'),
+    })))
+    .execute()
+}
+
+/**
+ * Each statutory clock with an expiry event has at most one pending timer (a partial unique index says so).
+ * When such a clock changes, its pending timer is cancelled (with the reason) and, if it still runs, a new one
+ * is armed at its due instant.
+ */
+export async function rearmTimers(
+  trx: Transaction<Database>, def: ProcedureDefinition, caseId: string, clocks: readonly ClockState[],
+  changes: readonly ClockChange[], cause: { type: string; seq: number }, now: Date,
+): Promise<void> {
+  for (const clock of clocks) {
+    const expiry = def.clocks[clock.name]?.onExpiry
+    if (clock.kind !== 'statutory' || !expiry) continue
+    const change = changes.find((c) => c.clock === clock.name && c.kind === 'statutory')
+    if (!change) continue
+    await trx.updateTable('timers')
+      .set({ status: 'cancelled', settled_at: now, outcome: `clock ${change.op} by ${cause.type} (event ${cause.seq})` })
+      .where('case_id', '=', caseId).where('clock_name', '=', clock.name).where('status', '=', 'pending')
+      .execute()
+    if (clock.status === 'running' && clock.dueAt) {
+      await trx.insertInto('timers').values({
+        case_id: caseId, clock_name: clock.name, event_type: expiry.event, due_at: clock.dueAt, status: 'pending',
+        armed_at: now, armed_seq: cause.seq, settled_at: null, outcome: null,
+      }).execute()
+    }
+  }
+}
