@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Logger } from 'pino'
 import type { DatabaseHandle } from './db/database.ts'
 import type { Engine } from './engine/engine.ts'
+import type { Clock } from './engine/clock.ts'
 import type { TokenVerifier } from './auth/tokens.ts'
 import problems from './http/plugins/problems.ts'
 import authenticate from './http/plugins/authenticate.ts'
@@ -21,6 +22,8 @@ import healthRoutes from './http/routes/health.ts'
 export interface AppOptions {
   database: DatabaseHandle
   engine: Engine
+  /** The same clock the engine uses: remaining days and colours are computed for "now" on it. */
+  clock: Clock
   verifier: TokenVerifier
   /** A pino logger; omit for a silent app (tests). */
   logger?: Logger
@@ -86,7 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, kind } = options.database
   await app.register(healthRoutes, { db, kind })
   await app.register(procedureRoutes)
-  await app.register(caseRoutes, { engine: options.engine, db })
-  await app.register(caseEventRoutes, { engine: options.engine })
+  await app.register(caseRoutes, { engine: options.engine, db, clock: options.clock })
+  await app.register(caseEventRoutes, { engine: options.engine, db, clock: options.clock })
   return app
 }

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const app = await buildApp({ database: runtime.database, engine: runtime.engine, verifier: runtime.verifier, logger })
+  const app = await buildApp({ database: runtime.database, engine: runtime.engine, clock: runtime.clock, verifier: runtime.verifier, logger })
   const address = await app.listen({ port: config.port, host: config.host })
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`
   logger.info({ address, database: runtime.database.kind }, 'listening')

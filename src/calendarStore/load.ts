@@ -10,6 +10,7 @@ import { loadOfficialYears } from '../calendar/officialData.ts'
 import { parseYearArrangement } from '../calendar/yearArrangement.ts'
 import type { LocalOverride, WorkCalendar, YearArrangement } from '../calendar/types.ts'
 import { jurisdictionChain } from '../policy/document.ts'
+import { isoDay } from '../engine/clocks.ts'
 
 let official: Map<number, YearArrangement> | undefined
 /** The shipped years, read once per process. */
@@ -29,7 +30,7 @@ export async function loadWorkCalendar(db: Kysely<Database>, jurisdiction: strin
   const byDate = new Map<string, LocalOverride & { rank: number }>()
   for (const o of overrides) {
     const rank = chain.indexOf(o.jurisdiction)
-    const date = typeof o.date === 'string' ? o.date : new Date(o.date as unknown as string).toISOString().slice(0, 10)
+    const date = isoDay(o.date as string | Date)!
     const prev = byDate.get(date)
     if (!prev || rank < prev.rank) byDate.set(date, { date, kind: o.kind, name: o.name, rank })
   }

@@ -18,7 +18,7 @@ const check = process.argv.includes('--check')
 // The document depends on the routes only; an in-memory database that is never queried backs the app.
 const database = await openDatabase({ dataDir: 'memory://' })
 const engine = new Engine({ db: database.db, clock: systemClock, policies: createPolicyStore() })
-const app = await buildApp({ database, engine, verifier: createTokenVerifier({ secret: DEVELOPMENT_JWT_SECRET }) })
+const app = await buildApp({ database, engine, clock: systemClock, verifier: createTokenVerifier({ secret: DEVELOPMENT_JWT_SECRET }) })
 await app.ready()
 const document = `${JSON.stringify(app.swagger(), null, 2)}\n`
 await app.close()

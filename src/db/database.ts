@@ -55,7 +55,8 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   const inMemory = dataDir.startsWith('memory://')
   const lock: DataDirLock | undefined = inMemory ? undefined : lockDataDir(dataDir)
   try {
-    const pglite = await PGlite.create(dataDir)
+    // Same value types as node-postgres: `date` stays 'YYYY-MM-DD' text.
+    const pglite = await PGlite.create(dataDir, { parsers: { 1082: (v: string) => v } })
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
     return {
       db,

@@ -22,12 +22,21 @@ export function sameDeclarations(a: readonly ClockDeclaration[], b: readonly Clo
   return key(a) === key(b)
 }
 
+/**
+ * A `date` column as 'YYYY-MM-DD'. node-postgres is told to leave dates as text (src/db/database.ts); PGlite
+ * instances made by clone() parse them to a Date at UTC midnight, which this turns back into the same day.
+ */
+export function isoDay(value: string | Date | null): string | null {
+  if (value === null) return null
+  return typeof value === 'string' ? value : value.toISOString().slice(0, 10)
+}
+
 export function toClockState(row: ClockRow): ClockState {
   return {
     name: row.name, kind: row.kind, unit: row.unit, amount: row.amount, policyKey: row.policy_key, source: row.source,
-    status: row.status, startedOn: row.started_on, pausedOn: row.paused_on,
+    status: row.status, startedOn: isoDay(row.started_on)!, pausedOn: isoDay(row.paused_on),
     pauses: row.pauses as ClockState['pauses'], extensions: row.extensions as ClockState['extensions'], restarts: row.restarts as ClockState['restarts'],
-    dueOn: row.due_on, dueAt: row.due_at, remainingWorkingDays: row.remaining_working_days, provisional: row.provisional,
+    dueOn: isoDay(row.due_on), dueAt: row.due_at, remainingWorkingDays: row.remaining_working_days, provisional: row.provisional,
     nearDueWorkingDays: row.near_due_working_days, explanation: row.explanation as ClockState['explanation'],
   }
 }

@@ -196,7 +196,9 @@ export class Engine {
     const [next, actions]: [AnyMachineSnapshot, readonly { type: string; params?: unknown }[]] = recompute
       ? [snapshot, []]
       : (transition(def.machine, snapshot, machineEvent as never) as [AnyMachineSnapshot, { type: string; params?: unknown }[]])
-    if (next === snapshot && !recompute) {
+    // XState returns the same snapshot when no transition was taken (guard false); a targetless transition whose
+    // only actions are for the engine (extendClock) also returns it, but with those actions.
+    if (next === snapshot && actions.length === 0 && !recompute) {
       throw ruleNotSatisfied(event.type, row.state, rulesGuarding(def, snapshot, event.type), allowedEvents(def, snapshot))
     }
     const state = stateKey(next.value)

@@ -5,7 +5,7 @@ import { definitionOf, restoreSnapshot } from '../engine/engine.ts'
 import { activeStateMeta, allowedEvents } from '../engine/snapshot.ts'
 import type { CaseView } from './schemas/cases.ts'
 
-export function toCaseView(row: CaseRow, principal: Principal): CaseView {
+export function toCaseView(row: CaseRow, principal: Principal, clocks?: CaseView['clocks']): CaseView {
   const def = definitionOf(row)
   const snapshot = restoreSnapshot(def, row)
   return {
@@ -23,6 +23,7 @@ export function toCaseView(row: CaseRow, principal: Principal): CaseView {
     institution: row.institution as Record<string, unknown>,
     context: snapshot.context as Record<string, unknown>,
     allowedEvents: allowedEvents(def, snapshot, principal.role).map((e) => ({ ...e, roles: [...e.roles] })),
+    ...(clocks ? { clocks } : {}),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }

@@ -4,7 +4,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.ts'
 import { Engine } from '../../src/engine/engine.ts'
 import { fixedClock } from '../../src/engine/clock.ts'
-import { createPolicyStore } from '../../src/policy/store.ts'
+import { createPolicyStore, loadPolicyDocuments } from '../../src/policy/store.ts'
+import type { PolicyDocument } from '../../src/policy/document.ts'
 import { createTokenVerifier, signDevelopmentToken, type TokenClaims } from '../../src/auth/tokens.ts'
 import type { Principal } from '../../src/auth/principal.ts'
 import { freshDatabase, type TestDatabase } from './db.ts'
@@ -21,11 +22,11 @@ export interface TestApp {
   call(as: Principal | null, method: 'GET' | 'POST', url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>
 }
 
-export async function buildTestApp(t: Test, options: { at?: string } = {}): Promise<TestApp> {
+export async function buildTestApp(t: Test, options: { at?: string; policies?: PolicyDocument[] } = {}): Promise<TestApp> {
   const database = await freshDatabase(t)
   const clock = fixedClock(options.at ?? '2026-03-02T09:00:00+08:00')
-  const engine = new Engine({ db: database.db, clock, policies: createPolicyStore() })
-  const app = await buildApp({ database, engine, verifier: createTokenVerifier({ secret: TEST_SECRET }) })
+  const engine = new Engine({ db: database.db, clock, policies: createPolicyStore([...loadPolicyDocuments(), ...(options.policies ?? [])]) })
+  const app = await buildApp({ database, engine, clock, verifier: createTokenVerifier({ secret: TEST_SECRET }) })
   t.teardown(() => app.close())
   const token = (p: Principal) =>
     signDevelopmentToken({ sub: p.id, role: p.role as TokenClaims['role'], jurisdiction: p.jurisdiction, ...(p.department ? { department: p.department } : {}) }, TEST_SECRET)

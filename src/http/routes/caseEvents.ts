@@ -6,6 +6,10 @@ import { requirePrincipal } from '../plugins/authenticate.ts'
 import { etagOf, toCaseView } from '../views.ts'
 import { DomainError } from '../../engine/errors.ts'
 import type { Engine } from '../../engine/engine.ts'
+import type { Clock } from '../../engine/clock.ts'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/schema.ts'
+import { readClockViews } from '../../cases/clockViews.ts'
 
 /** `"7"`, `7` or `W/"7"` → 7. Missing → 428; anything else → 412. */
 export function versionFromIfMatch(header: string | undefined): number {
@@ -21,7 +25,7 @@ export function versionFromIfMatch(header: string | undefined): number {
   return Number(m[1])
 }
 
-const caseEventRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async (app, { engine }) => {
+const caseEventRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Database>; clock: Clock }> = async (app, { engine, db, clock }) => {
   app.post('/v1/cases/:id/events', {
     schema: {
       operationId: 'applyCaseEvent', tags: ['cases'], security: [{ bearer: [] }],
@@ -33,7 +37,7 @@ const caseEventRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async (ap
     const principal = requirePrincipal(request)
     const expected = versionFromIfMatch(request.headers['if-match'])
     const { row } = await engine.apply(request.params.id, request.body, principal, expected)
-    return reply.header('etag', etagOf(row.version)).send(toCaseView(row, principal))
+    return reply.header('etag', etagOf(row.version)).send(toCaseView(row, principal, await readClockViews(db, row, clock.now())))
   })
 }
 export default caseEventRoutes

@@ -6,12 +6,14 @@ import { requirePrincipal } from '../plugins/authenticate.ts'
 import { etagOf, toCaseView, toEventView } from '../views.ts'
 import { listCases, readCase, readHistory } from '../../cases/read.ts'
 import type { Engine } from '../../engine/engine.ts'
+import type { Clock } from '../../engine/clock.ts'
+import { readClockViews } from '../../cases/clockViews.ts'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
 
 const security = [{ bearer: [] }]
 
-const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Database> }> = async (app, { engine, db }) => {
+const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Database>; clock: Clock }> = async (app, { engine, db, clock }) => {
   app.post('/v1/cases', {
     schema: {
       operationId: 'createCase', tags: ['cases'], security,
@@ -22,7 +24,8 @@ const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Databas
   }, async (request, reply) => {
     const principal = requirePrincipal(request)
     const { row } = await engine.create(request.body, principal)
-    return reply.status(201).header('etag', etagOf(row.version)).header('location', `/v1/cases/${row.id}`).send(toCaseView(row, principal))
+    const clocks = await readClockViews(db, row, clock.now())
+    return reply.status(201).header('etag', etagOf(row.version)).header('location', `/v1/cases/${row.id}`).send(toCaseView(row, principal, clocks))
   })
 
   app.get('/v1/cases/:id', {
@@ -35,7 +38,7 @@ const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Databas
   }, async (request, reply) => {
     const principal = requirePrincipal(request)
     const row = await readCase(db, request.params.id, principal)
-    return reply.header('etag', etagOf(row.version)).send(toCaseView(row, principal))
+    return reply.header('etag', etagOf(row.version)).send(toCaseView(row, principal, await readClockViews(db, row, clock.now())))
   })
 
   app.get('/v1/cases/:id/history', {

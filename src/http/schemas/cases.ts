@@ -63,6 +63,29 @@ export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'the ETag of the case version the decision was made on (required)' })),
 })
 
+const Obj = Type.Object({}, { additionalProperties: true })
+
+export const ClockView = Type.Object({
+  name: Type.String(),
+  title: Type.String(),
+  titleZh: Type.String(),
+  kind: Type.Union([Type.Literal('statutory'), Type.Literal('promised')], { description: '法定时限 or 承诺时限' }),
+  status: Type.Union([Type.Literal('running'), Type.Literal('paused'), Type.Literal('stopped')]),
+  unit: Type.Union([Type.Literal('workingDays'), Type.Literal('days'), Type.Literal('months')]),
+  amount: Type.Integer(),
+  source: Type.String({ description: 'where the limit comes from' }),
+  startedOn: Type.String({ description: 'day of the act that started the clock (counting begins the next day)' }),
+  dueOn: Type.Union([Type.String(), Type.Null()], { description: 'last day (null while paused)' }),
+  dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'end of the last day, Asia/Shanghai' }),
+  remainingWorkingDays: Type.Union([Type.Integer(), Type.Null()], { description: 'negative when overdue' }),
+  provisional: Type.Boolean({ description: 'the span reaches a year whose official arrangement is not yet published' }),
+  colour: Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red'), Type.Null()]),
+  pauses: Type.Array(Obj),
+  extensions: Type.Array(Obj),
+  restarts: Type.Array(Obj),
+  explanation: Type.Union([Obj, Type.Null()], { description: 'how the due date was reached: skipped and worked days, pauses, extensions' }),
+})
+
 const AllowedEvent = Type.Object({ type: Type.String(), roles: Type.Array(Type.String()), description: Type.String() })
 
 export const CaseView = Type.Object({
@@ -80,6 +103,7 @@ export const CaseView = Type.Object({
   institution: Type.Object({}, { additionalProperties: true }),
   context: Type.Object({}, { additionalProperties: true, description: 'the procedure record (materials, notices, decisions)' }),
   allowedEvents: Type.Array(AllowedEvent, { description: 'events the caller may send now' }),
+  clocks: Type.Optional(Type.Array(ClockView, { description: 'time limits of the case (not included in lists)' })),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 })
