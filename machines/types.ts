@@ -64,6 +64,11 @@ export interface ClockDefinition {
   onExpiry?: { event: string; description: string }
   /** The event that extends it (declares an `extendClock` action), with the article that allows it. */
   extension?: { event: string; description: string }
+  /**
+   * Runs only where the jurisdiction's policy sets `<key>.statutory` (e.g. Wenshan's single 30-working-day limit
+   * from application to system activation, 004_6104121fb84d74b0.txt L228); elsewhere it is never opened.
+   */
+  optional?: boolean
 }
 
 export interface StateMeta {

@@ -80,6 +80,7 @@ export function planClocks(input: ClockPlanInput): { clocks: ClockState[]; chang
       let next: ClockState | undefined
       let op: ClockChange['op'] | undefined
       const open = current && current.status !== 'stopped'
+      if (!open && declared && def.optional && !policy(`${def.policyKey}.statutory`)) continue
       if (!open && declared) {
         const limit = limitOf(policy, def.policyKey, kind)
         next = {

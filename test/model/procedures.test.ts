@@ -17,7 +17,14 @@ import { Engine } from '../../src/engine/engine.ts'
 import { fixedClock } from '../../src/engine/clock.ts'
 import { SYSTEM_PRINCIPAL, type Principal } from '../../src/auth/principal.ts'
 import { freshDatabase, databaseName } from '../helpers/db.ts'
-import { models, type ProcedureModel } from './fixtures.ts'
+import { readdirSync } from 'node:fs'
+import type { ProcedureModel } from './fixtures.ts'
+
+// Each procedure brings its model in test/model/<procedure>.model.ts (exporting `model`).
+const models: ProcedureModel[] = await Promise.all(
+  readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.model.ts')).sort()
+    .map(async (f) => (await import(new URL(f, import.meta.url).href)).model as ProcedureModel),
+)
 
 const AT = '2026-03-02T01:00:00.000Z'
 
