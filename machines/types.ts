@@ -108,9 +108,10 @@ export interface ProcedureDefinition {
   creationEvent: string
   /**
    * Checks that the procedure applies to this institution under the jurisdiction's policy, and builds the machine's
-   * input (pinning what the case needs from the policy). Pure: the policy arrives resolved.
+   * input (pinning what the case needs from the policy). Pure: the policy arrives resolved, and `today` is the
+   * Asia/Shanghai date of the engine's clock (e.g. for eligibility dates), never read by the machine itself.
    */
-  prepare(request: CaseRequest, policy: PolicyView): Preparation
+  prepare(request: CaseRequest, policy: PolicyView, today: string): Preparation
 }
 
 /** The policy in force, as a machine's preparation sees it (values with their sources). */

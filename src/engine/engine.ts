@@ -109,10 +109,12 @@ export class Engine {
     const spec = def.events[def.creationEvent]!
     if (!spec.roles.includes(actor.role)) throw roleNotAllowed(def.creationEvent, actor.role, spec.roles)
     const now = this.#deps.clock.now()
-    const policy = this.#deps.policies.resolve(input.jurisdiction, shanghaiDate(now))
+    const today = shanghaiDate(now)
+    const policy = await this.#deps.policies.resolve(input.jurisdiction, today)
     const prepared = def.prepare(
       { jurisdiction: input.jurisdiction, institution: input.institution, materials: input.materials },
       { version: policy.version, get: (key) => policyValue(policy, key) },
+      today,
     )
     if (!prepared.ok) throw procedureNotApplicable(def.id, prepared.detail, prepared.source)
     const [snapshot, actions] = initialTransition(def.machine, prepared.input as never)
@@ -122,7 +124,6 @@ export class Engine {
     const persisted = JSON.stringify(def.machine.getPersistedSnapshot(snapshot))
     const pinned = Object.fromEntries(Object.entries(policy.values).map(([k, v]) => [k, { value: v.value, source: `${v.source} [policy ${v.from}@${v.version}]` }]))
     return this.#deps.db.transaction().execute(async (trx) => {
-      const today = shanghaiDate(now)
       const declared = declaredClocks(snapshot)
       const plan = declared.length === 0
         ? { clocks: [], changes: [] as ClockChange[] }

@@ -28,14 +28,17 @@ export function loadPolicyDocuments(dir: string = POLICIES_DIR): PolicyDocument[
     .map((f) => validatePolicyDocument(JSON.parse(readFileSync(join(dir, f), 'utf8')), f))
 }
 
+/**
+ * Where the engine gets the policy in force. Asynchronous so an implementation may read versions an administrator
+ * loaded into the database; the file-backed store serves the shipped documents.
+ */
 export interface PolicyStore {
-  resolve(jurisdiction: string, on: string): ResolvedPolicy
-  documents(): readonly PolicyDocument[]
+  resolve(jurisdiction: string, on: string): Promise<ResolvedPolicy>
 }
 
-export function createPolicyStore(documents: PolicyDocument[] = loadPolicyDocuments()): PolicyStore {
+export function createPolicyStore(documents: PolicyDocument[] = loadPolicyDocuments()): PolicyStore & { documents(): readonly PolicyDocument[] } {
   return {
-    resolve: (jurisdiction, on) => resolvePolicy(documents, jurisdiction, on),
+    resolve: async (jurisdiction, on) => resolvePolicy(documents, jurisdiction, on),
     documents: () => documents,
   }
 }

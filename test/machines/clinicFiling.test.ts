@@ -2,15 +2,15 @@
 import t from 'tap'
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate'
 import { clinicFiling, clinicFilingMachine, prepareClinicFiling, type ClinicFilingInput } from '../../machines/clinicFiling.ts'
-import { createPolicyStore } from '../../src/policy/store.ts'
-import { policyValue } from '../../src/policy/resolve.ts'
+import { loadPolicyDocuments } from '../../src/policy/store.ts'
+import { policyValue, resolvePolicy } from '../../src/policy/resolve.ts'
 import { stateKey } from '../../src/engine/snapshot.ts'
 import { describeProcedure } from '../../src/procedures/describe.ts'
 import { clinicFilingApplication, materials, CLINIC_CHECKLIST } from '../helpers/factories.ts'
 
-const policies = createPolicyStore()
+const documents = loadPolicyDocuments()
 const view = (jurisdiction: string) => {
-  const policy = policies.resolve(jurisdiction, '2026-03-02')
+  const policy = resolvePolicy(documents, jurisdiction, '2026-03-02')
   return { version: policy.version, get: <T>(key: string) => policyValue<T>(policy, key) }
 }
 const ev = (type: string, payload: Record<string, unknown> = {}) => ({ type, payload, at: '2026-03-02T01:00:00.000Z', actor: { id: 'x', role: 'clerk' as const }, issued: { filingNumber: '421202-2026-00009' } })

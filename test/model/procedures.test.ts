@@ -11,8 +11,8 @@ import { procedures } from '../../machines/index.ts'
 import type { ProcedureEvent, Role } from '../../machines/types.ts'
 import { describeProcedure } from '../../src/procedures/describe.ts'
 import { stateKey } from '../../src/engine/snapshot.ts'
-import { createPolicyStore } from '../../src/policy/store.ts'
-import { policyValue } from '../../src/policy/resolve.ts'
+import { createPolicyStore, loadPolicyDocuments } from '../../src/policy/store.ts'
+import { policyValue, resolvePolicy } from '../../src/policy/resolve.ts'
 import { Engine } from '../../src/engine/engine.ts'
 import { fixedClock } from '../../src/engine/clock.ts'
 import { SYSTEM_PRINCIPAL, type Principal } from '../../src/auth/principal.ts'
@@ -37,8 +37,8 @@ function concreteEvents(model: ProcedureModel): ProcedureEvent[] {
 
 function pathsFor(model: ProcedureModel) {
   const def = procedures[model.procedure]!
-  const policy = createPolicyStore().resolve(model.application.jurisdiction, '2026-03-02')
-  const prepared = def.prepare(model.application, { version: policy.version, get: (k) => policyValue(policy, k) })
+  const policy = resolvePolicy(loadPolicyDocuments(), model.application.jurisdiction, '2026-03-02')
+  const prepared = def.prepare(model.application, { version: policy.version, get: (k) => policyValue(policy, k) }, '2026-03-02')
   if (!prepared.ok) throw new Error(prepared.detail)
   const events = concreteEvents(model)
   const serializeState = (s: AnyMachineSnapshot) => JSON.stringify([stateKey(s.value), model.contextKey(s.context)])
