@@ -24,6 +24,33 @@ export const InstitutionProfile = Type.Object(
       ),
     ),
     unitName: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
+    adds: Type.Optional(
+      Type.Union(['internalMedicalUnit', 'medicalInstitution', 'elderlyCare'].map((k) => Type.Literal(k)), {
+        description: 'what the institution adds: an internal medical unit, a medical institution, or elderly care',
+      }),
+    ),
+    medicalKind: Type.Optional(
+      Type.Union(
+        ['hospital', 'maternalChildHealth', 'emergencyCentre', 'emergencyStation', 'clinicalLaboratoryCentre', 'nursingHome', 'rehabilitationHospital', 'outpatientDepartment', 'clinic'].map((k) => Type.Literal(k)),
+        { description: 'kind of medical institution (医院, 妇幼保健院, 急救中心, 急救站, 临床检验中心, 护理院, 康复医院, 门诊部, 诊所)' },
+      ),
+    ),
+    medicalLevel: Type.Optional(Type.Integer({ minimum: 1, maximum: 3, description: '一级, 二级 or 三级' })),
+    ownership: Type.Optional(
+      Type.Union(['domestic', 'sinoForeignJointVenture', 'hkMacaoTaiwanWhollyOwned'].map((k) => Type.Literal(k)), {
+        description: '内资, 中外合资合作, 港澳台独资',
+      }),
+    ),
+    elderCareVariant: Type.Optional(
+      Type.Union(['changeRegistration', 'reuseQualifications'].map((k) => Type.Literal(k)), {
+        description: 'a medical institution founding an elderly-care institution (变更登记 then 备案), or providing elderly care with its existing qualifications (直接备案)',
+      }),
+    ),
+    reusedQualifications: Type.Optional(
+      Type.Array(Type.Union(['construction', 'fireSafety', 'foodSafety', 'epidemicPrevention'].map((k) => Type.Literal(k))), { uniqueItems: true, maxItems: 4 }),
+    ),
+    operationStartedOn: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'formal operation start (正式运营), YYYY-MM-DD' })),
+    hasInsuranceDepartment: Type.Optional(Type.Boolean({ description: 'an internal medical-insurance department (required from 100 beds)' })),
     beds: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
     address: Type.Optional(Type.String({ maxLength: 500 })),
     legalRepresentative: Type.Optional(
