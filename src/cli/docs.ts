@@ -2,10 +2,12 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { renderTimeLimits } from '../docs/timeLimits.ts'
+import { renderProcedures } from '../docs/procedures.ts'
 import { loadPolicyDocuments } from '../policy/store.ts'
 
 const pages: Record<string, () => string> = {
   'TIME-LIMITS.md': () => renderTimeLimits(loadPolicyDocuments()),
+  'PROCEDURES.md': () => renderProcedures(),
 }
 const check = process.argv.includes('--check')
 let stale = 0

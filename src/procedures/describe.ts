@@ -1,6 +1,7 @@
 /** Describes a procedure from its machine and declarations: states, transitions, events, roles, rules, sources. Pure. */
 import type { AnyStateNode } from 'xstate'
 import type { ProcedureDefinition, StateMeta } from '../../machines/types.ts'
+import { mermaidDiagram } from './mermaid.ts'
 
 export interface StateDescription {
   state: string
@@ -9,6 +10,7 @@ export interface StateDescription {
   source: string | null
   final: boolean
   waitingOn: string[]
+  clocks: { name: string; mode: 'run' | 'pause'; pauseKind: string | null }[]
   transitions: { event: string; target: string; guards: string[] }[]
 }
 
@@ -38,6 +40,7 @@ function walk(node: AnyStateNode, out: StateDescription[]): void {
       source: meta?.source ?? null,
       final: child.type === 'final',
       waitingOn: [...(meta?.waitingOn ?? [])],
+      clocks: (meta?.clocks ?? []).map((c) => ({ name: c.name, mode: c.mode, pauseKind: c.pauseKind ?? null })),
       transitions,
     })
     walk(child, out)
@@ -65,5 +68,10 @@ export function describeProcedure(def: ProcedureDefinition) {
       payload: e.payload as unknown as Record<string, unknown>,
     })),
     rules: Object.entries(def.rules).map(([name, r]) => ({ name, description: r.description, source: r.source })),
+    clocks: Object.values(def.clocks).map((c) => ({
+      name: c.name, title: c.title, titleZh: c.titleZh, policyKey: c.policyKey, optional: c.optional ?? false,
+      onExpiry: c.onExpiry ?? null, extension: c.extension ?? null,
+    })),
+    mermaid: mermaidDiagram(def),
   }
 }

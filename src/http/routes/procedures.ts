@@ -13,6 +13,7 @@ const ProcedureView = Type.Object({
   states: Type.Array(Type.Object({
     state: Type.String(), label: Type.String(), description: Type.String(), source: Type.Union([Type.String(), Type.Null()]),
     final: Type.Boolean(), waitingOn: Type.Array(Type.String()),
+    clocks: Type.Array(Type.Object({ name: Type.String(), mode: Type.String(), pauseKind: Type.Union([Type.String(), Type.Null()]) })),
     transitions: Type.Array(Type.Object({ event: Type.String(), target: Type.String(), guards: Type.Array(Type.String()) })),
   })),
   events: Type.Array(Type.Object({
@@ -20,6 +21,13 @@ const ProcedureView = Type.Object({
     statusCode: Type.Union([Type.Integer(), Type.Null()]), payload: Obj,
   })),
   rules: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), source: Type.String() })),
+  clocks: Type.Array(Type.Object({
+    name: Type.String(), title: Type.String(), titleZh: Type.String(), policyKey: Type.String({ description: 'limits: <policyKey>.statutory|promised in GET /v1/policies/{jurisdiction}' }),
+    optional: Type.Boolean(),
+    onExpiry: Type.Union([Type.Object({ event: Type.String(), description: Type.String() }), Type.Null()]),
+    extension: Type.Union([Type.Object({ event: Type.String(), description: Type.String() }), Type.Null()]),
+  })),
+  mermaid: Type.String({ description: 'Mermaid stateDiagram-v2 generated from the machine' }),
 })
 
 const procedureRoutes: FastifyPluginAsyncTypebox = async (app) => {
