@@ -286,6 +286,7 @@ const intakeClock = [{ name: 'intakeLimit', mode: 'run' }] as const
 const decisionRuns = [{ name: 'decisionLimit', mode: 'run' }] as const
 
 const meta = (m: StateMeta) => m
+const EMPTY_INPUT: ClinicFilingInput = { jurisdiction: '', institution: {}, materials: [], checklist: { items: [], source: '' } }
 
 export const clinicFilingMachine = setup({
   types: {} as { context: ClinicFilingContext; events: ProcedureEvent; input: ClinicFilingInput },
@@ -355,7 +356,8 @@ export const clinicFilingMachine = setup({
   id: 'clinicFiling',
   version: '1',
   initial: 'submitted',
-  context: ({ input }) => ({
+  // XState's pure transition() builds a throwaway actor without input; an empty input keeps that cheap (no throw).
+  context: ({ input = EMPTY_INPUT }) => ({
     jurisdiction: input.jurisdiction,
     institution: input.institution,
     checklist: input.checklist,

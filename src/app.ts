@@ -18,6 +18,10 @@ import caseRoutes from './http/routes/cases.ts'
 import caseEventRoutes from './http/routes/caseEvents.ts'
 import procedureRoutes from './http/routes/procedures.ts'
 import healthRoutes from './http/routes/health.ts'
+import calendarRoutes from './http/routes/calendars.ts'
+import adminCalendarRoutes from './http/routes/adminCalendars.ts'
+import policyRoutes from './http/routes/policies.ts'
+import type { DatabasePolicyStore } from './policy/dbStore.ts'
 
 export interface AppOptions {
   database: DatabaseHandle
@@ -29,6 +33,8 @@ export interface AppOptions {
   logger?: Logger
   /** Largest accepted request body in bytes. Default 1 MiB: documents travel by reference, not inline. */
   bodyLimit?: number
+  /** The policy store the engine resolves with (shipped files plus loaded versions); default: one over the database. */
+  policies?: DatabasePolicyStore
 }
 
 export const API_VERSION = '0.1.0'
@@ -91,5 +97,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(procedureRoutes)
   await app.register(caseRoutes, { engine: options.engine, db, clock: options.clock })
   await app.register(caseEventRoutes, { engine: options.engine, db, clock: options.clock })
+  await app.register(calendarRoutes, { db })
+  await app.register(adminCalendarRoutes, { db, engine: options.engine, clock: options.clock })
+  await app.register(policyRoutes, { db, clock: options.clock, ...(options.policies ? { policies: options.policies } : {}) })
   return app
 }

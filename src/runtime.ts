@@ -4,7 +4,7 @@ import { openDatabase, type DatabaseHandle } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { Engine } from './engine/engine.ts'
 import { systemClock, type Clock } from './engine/clock.ts'
-import { createPolicyStore } from './policy/store.ts'
+import { createDatabasePolicyStore } from './policy/dbStore.ts'
 import { createTokenVerifier, type TokenVerifier } from './auth/tokens.ts'
 
 export interface Runtime {
@@ -23,7 +23,8 @@ export async function openRuntime(config: Pick<Config, 'databaseUrl' | 'dataDir'
     await database.close()
     throw err
   }
-  const engine = new Engine({ db: database.db, clock, policies: createPolicyStore() })
+  // Shipped policy files plus the versions administrators loaded (policy_documents): a case pins what is in force.
+  const engine = new Engine({ db: database.db, clock, policies: createDatabasePolicyStore(database.db) })
   const verifier = createTokenVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl })
   return { database, engine, verifier, clock, close: () => database.close() }
 }

@@ -75,14 +75,14 @@ export async function storeClocks(trx: Transaction<Database>, caseId: string, ju
  */
 export async function rearmTimers(
   trx: Transaction<Database>, def: ProcedureDefinition, caseId: string, clocks: readonly ClockState[],
-  changes: readonly ClockChange[], cause: { type: string; seq: number }, now: Date,
+  changes: readonly ClockChange[], cause: { type: string; seq: number }, now: Date, options: { fresh?: boolean } = {},
 ): Promise<void> {
   for (const clock of clocks) {
     const expiry = def.clocks[clock.name]?.onExpiry
     if (clock.kind !== 'statutory' || !expiry) continue
     const change = changes.find((c) => c.clock === clock.name && c.kind === 'statutory')
     if (!change) continue
-    await trx.updateTable('timers')
+    if (!options.fresh) await trx.updateTable('timers')
       .set({ status: 'cancelled', settled_at: now, outcome: `clock ${change.op} by ${cause.type} (event ${cause.seq})` })
       .where('case_id', '=', caseId).where('clock_name', '=', clock.name).where('status', '=', 'pending')
       .execute()

@@ -20,7 +20,10 @@ export const PolicyDocument = Type.Object(
     name: Type.String({ minLength: 1 }),
     version: Type.String({ minLength: 1 }),
     effectiveFrom: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
-    values: Type.Record(Type.String({ pattern: '^[a-zA-Z]+(\\.[a-zA-Z0-9]+)+$' }), PolicyValue),
+    /** Where the effective date comes from (issue date, law in force, or why a date is only an estimate). */
+    effectiveFromSource: Type.Optional(Type.String({ minLength: 3, description: 'where the effective date comes from; say low-confidence-date when it is an estimate' })),
+    // additionalProperties false: a key that does not match the pattern is refused, never accepted unchecked.
+    values: Type.Record(Type.String({ pattern: '^[a-zA-Z]+(\\.[a-zA-Z0-9]+)+$' }), PolicyValue, { additionalProperties: false }),
   },
   { additionalProperties: false },
 )

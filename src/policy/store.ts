@@ -5,6 +5,9 @@ import { join } from 'node:path'
 import { Value } from 'typebox/value'
 import { PolicyDocument } from './document.ts'
 import { resolvePolicy, type ResolvedPolicy } from './resolve.ts'
+import { limitBases, promisedExceedsStatutory, valueShapeErrors } from './keys.ts'
+import { isIsoDate } from '../calendar/shanghai.ts'
+import type { FieldError } from '../engine/errors.ts'
 
 export const POLICIES_DIR = fileURLToPath(new URL('../../policies', import.meta.url))
 
@@ -12,10 +15,31 @@ export class PolicyDocumentInvalid extends Error {
   readonly code = 'policy-document-invalid'
 }
 
+/**
+ * Everything wrong with a policy document, each named by its JSON pointer (after `prefix`, e.g. `/body`): the
+ * schema (a source on every value), a real effective date, each known key's value shape (src/policy/keys.ts), and
+ * 承诺时限 ≤ 法定时限 for every limit the document sets both of.
+ */
+export function policyDocumentErrors(raw: unknown, prefix = ''): FieldError[] {
+  const schema = [...Value.Errors(PolicyDocument, raw)]
+  if (schema.length > 0) {
+    return schema.map((e) => {
+      const missing = (e.params as { requiredProperties?: string[] })?.requiredProperties
+      return { name: `${prefix}${e.instancePath}${missing?.length === 1 ? `/${missing[0]}` : ''}`, code: e.keyword, reason: e.message ?? 'is invalid' }
+    })
+  }
+  const doc = raw as PolicyDocument
+  const errors: FieldError[] = []
+  if (!isIsoDate(doc.effectiveFrom)) errors.push({ name: `${prefix}/effectiveFrom`, code: 'format', reason: `must be a real date written YYYY-MM-DD, got ${doc.effectiveFrom}` })
+  errors.push(...valueShapeErrors(doc, prefix))
+  errors.push(...promisedExceedsStatutory(limitBases(doc), (k) => doc.values[k], prefix))
+  return errors
+}
+
 export function validatePolicyDocument(raw: unknown, origin: string): PolicyDocument {
-  const errors = [...Value.Errors(PolicyDocument, raw)]
+  const errors = policyDocumentErrors(raw)
   if (errors.length > 0) {
-    const list = errors.slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')
+    const list = errors.slice(0, 5).map((e) => `${e.name || '/'} ${e.reason}`).join('; ')
     throw new PolicyDocumentInvalid(`policy document ${origin} is invalid: ${list}`)
   }
   return raw as PolicyDocument

@@ -142,8 +142,10 @@ export function planClocks(input: ClockPlanInput): { clocks: ClockState[]; chang
       }
       if (!next || !op) continue
       const computed = next.status === 'stopped' ? next : computeClock(cal, next, today)
-      if (op === 'recomputed' && computed.dueOn === current?.dueOn && computed.provisional === current?.provisional
-        && computed.remainingWorkingDays === current?.remainingWorkingDays) continue
+      // A recompute is a change only when a date moves or the provisional mark changes. Remaining working days of
+      // a running clock depend on today, so they are not compared; a paused clock has no date, only its remainder.
+      if (op === 'recomputed' && current && computed.dueOn === current.dueOn && computed.provisional === current.provisional
+        && (computed.status === 'running' || computed.remainingWorkingDays === current.remainingWorkingDays)) continue
       out.push(computed)
       changes.push({ clock: name, kind, op, dueBefore: current?.dueOn ?? null, dueAfter: computed.dueOn, provisional: computed.provisional })
     }

@@ -4,7 +4,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.ts'
 import { Engine } from '../../src/engine/engine.ts'
 import { fixedClock } from '../../src/engine/clock.ts'
-import { createPolicyStore, loadPolicyDocuments } from '../../src/policy/store.ts'
+import { loadPolicyDocuments } from '../../src/policy/store.ts'
+import { createDatabasePolicyStore, type DatabasePolicyStore } from '../../src/policy/dbStore.ts'
 import type { PolicyDocument } from '../../src/policy/document.ts'
 import { createTokenVerifier, signDevelopmentToken, type TokenClaims } from '../../src/auth/tokens.ts'
 import type { Principal } from '../../src/auth/principal.ts'
@@ -16,6 +17,8 @@ export interface TestApp {
   app: FastifyInstance
   database: TestDatabase
   engine: Engine
+  /** Shipped documents (plus `policies`) and the versions loaded into the test database. */
+  policies: DatabasePolicyStore
   clock: ReturnType<typeof fixedClock>
   token(p: Principal): Promise<string>
   /** inject() with a bearer token for `as` and a JSON body. */
@@ -25,13 +28,14 @@ export interface TestApp {
 export async function buildTestApp(t: Test, options: { at?: string; policies?: PolicyDocument[] } = {}): Promise<TestApp> {
   const database = await freshDatabase(t)
   const clock = fixedClock(options.at ?? '2026-03-02T09:00:00+08:00')
-  const engine = new Engine({ db: database.db, clock, policies: createPolicyStore([...loadPolicyDocuments(), ...(options.policies ?? [])]) })
-  const app = await buildApp({ database, engine, clock, verifier: createTokenVerifier({ secret: TEST_SECRET }) })
+  const policies = createDatabasePolicyStore(database.db, [...loadPolicyDocuments(), ...(options.policies ?? [])])
+  const engine = new Engine({ db: database.db, clock, policies })
+  const app = await buildApp({ database, engine, clock, policies, verifier: createTokenVerifier({ secret: TEST_SECRET }) })
   t.teardown(() => app.close())
   const token = (p: Principal) =>
     signDevelopmentToken({ sub: p.id, role: p.role as TokenClaims['role'], jurisdiction: p.jurisdiction, ...(p.department ? { department: p.department } : {}) }, TEST_SECRET)
   return {
-    app, database, engine, clock, token,
+    app, database, engine, policies, clock, token,
     async call(as, method, url, body, headers = {}) {
       const auth = as ? { authorization: `Bearer ${await token(as)}` } : {}
       return app.inject({ method, url, headers: { ...auth, ...headers }, ...(body === undefined ? {} : { payload: body as object }) })
