@@ -57,7 +57,17 @@ export async function freshDatabase(t: Test, options: { poolSize?: number } = {}
   const pgOptions = `-c search_path=${schema}`
   const open = (poolSize = options.poolSize ?? 10) => openDatabase({ databaseUrl: serverUrl, poolSize, pgOptions })
   const handle = await open()
-  await migrateToLatest(handle.db, schema)
+  // Kysely's migrator introspects the tables of every schema; when a parallel test file drops its own schema at
+  // that moment, PostgreSQL reports that schema missing. Only that race is retried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(handle.db, schema)
+      break
+    } catch (err) {
+      const other = /schema "(t_[0-9a-f]+)" does not exist/.exec(String((err as Error).message))
+      if (!other || other[1] === schema || attempt >= 5) throw err
+    }
+  }
   const extra: DatabaseHandle[] = []
   t.teardown(async () => {
     await handle.close()
