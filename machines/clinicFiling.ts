@@ -14,6 +14,7 @@
 import { and, assign, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
+import { intakeChecks } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 
 /** A checklist item, from the jurisdiction's policy (materials are data, never literals here). */
@@ -54,12 +55,8 @@ export interface ClinicFilingContext {
   overdueSince: string | null
 }
 
-type Args = { context: ClinicFilingContext; event: ProcedureEvent }
 const p = <T>(event: ProcedureEvent) => event.payload as T
 
-function missingItems(context: ClinicFilingContext): string[] {
-  return context.checklist.items.map((i) => i.code).filter((code) => !context.materials[code])
-}
 
 /** Named rules, each with its source; the guards below are these checks and nothing else. */
 export const clinicFilingRules = {
@@ -67,7 +64,7 @@ export const clinicFilingRules = {
   hasAllRequiredMaterials: {
     description: 'every item of the jurisdiction checklist has a submitted document',
     source: '行政许可法 第三十二条第一款第（五）项 (申请材料齐全); checklist: policy clinicFiling.materials',
-    check: ({ context }: Args) => missingItems(context).length === 0,
+    check: intakeChecks.hasAllRequiredMaterials,
   },
   /**
    * 一次性告知: the notice must list every missing item at once, and only checklist items.
@@ -76,27 +73,19 @@ export const clinicFilingRules = {
   noticeCoversEveryMissingItem: {
     description: 'the notice names only checklist items and includes every item still missing',
     source: '行政许可法 第三十二条第一款第（四）项 (一次告知需要补正的全部内容)',
-    check: ({ context, event }: Args) => {
-      const items = p<{ items: { item: string }[] }>(event).items.map((i) => i.item)
-      const known = new Set(context.checklist.items.map((i) => i.code))
-      return items.every((i) => known.has(i)) && missingItems(context).every((m) => items.includes(m))
-    },
+    check: intakeChecks.noticeCoversEveryMissingItem,
   },
   /** The one-time notice is sent once: after resubmission the window accepts or refuses. Same source. */
   noNoticeSentYet: {
     description: 'no one-time supplement notice has been sent for this application yet',
     source: '行政许可法 第三十二条第一款第（四）项 (一次告知)',
-    check: ({ context }: Args) => context.supplementNotice === null,
+    check: intakeChecks.noNoticeSentYet,
   },
   /** Resubmitted documents may only answer items of the notice. */
   resubmissionAnswersNotice: {
     description: 'the resubmitted documents are for items named in the notice',
     source: '行政许可法 第三十一条 (不得要求提交与申请事项无关的材料)',
-    check: ({ context, event }: Args) => {
-      const asked = new Set(context.supplementNotice?.items.map((i) => i.item) ?? [])
-      const sent = p<{ materials: SubmittedMaterial[] }>(event).materials
-      return sent.length > 0 && sent.every((m) => asked.has(m.item))
-    },
+    check: intakeChecks.resubmissionAnswersNotice,
   },
 } satisfies Record<string, RuleSpec<ClinicFilingContext>>
 

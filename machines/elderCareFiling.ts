@@ -25,6 +25,7 @@
 import { and, assign, not, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
+import { intakeChecks } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 import type { ChecklistItem } from './clinicFiling.ts'
 
@@ -112,9 +113,6 @@ export interface ElderCareFilingContext {
 type Args = { context: ElderCareFilingContext; event: ProcedureEvent }
 const p = <T>(event: ProcedureEvent) => event.payload as T
 
-function missingItems(context: ElderCareFilingContext): string[] {
-  return context.checklist.items.map((i) => i.code).filter((code) => !context.materials[code])
-}
 
 /** The Asia/Shanghai calendar day of an event instant (UTC+8, no daylight saving). */
 function shanghaiDay(at: string): string {
@@ -160,21 +158,17 @@ export const elderCareFilingRules = {
   hasAllRequiredMaterials: {
     description: 'every item of the pinned checklist has a submitted document',
     source: '养老机构管理办法 (民政部令第66号) [LAW✓]: 备案申请书、登记证书、承诺书; checklist: policy elderCareFiling.materials (+ elderCareFiling.directMaterials for variant B)',
-    check: ({ context }: Args) => missingItems(context).length === 0,
+    check: intakeChecks.hasAllRequiredMaterials,
   },
   noNoticeSentYet: {
     description: 'no one-time supplement notice has been sent for this filing yet',
     source: '行政许可法 第三十二条第一款第（四）项 (一次告知) by analogy',
-    check: ({ context }: Args) => context.supplementNotice === null,
+    check: intakeChecks.noNoticeSentYet,
   },
   noticeCoversEveryMissingItem: {
     description: 'the notice names only checklist items and includes every item still missing',
     source: '行政许可法 第三十二条第一款第（四）项 (一次告知需要补正的全部内容) by analogy; ' + GUIDANCE,
-    check: ({ context, event }: Args) => {
-      const items = p<{ items: { item: string }[] }>(event).items.map((i) => i.item)
-      const known = new Set(context.checklist.items.map((i) => i.code))
-      return items.every((i) => known.has(i)) && missingItems(context).every((m) => items.includes(m))
-    },
+    check: intakeChecks.noticeCoversEveryMissingItem,
   },
   guidanceNamesChecklistItems: {
     description: 'the zone-separation guidance asks only for checklist items',

@@ -23,6 +23,7 @@
 import { and, assign, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
+import { intakeChecks } from './intake.ts'
 import { NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 import { addMonthsClamped, compareDates, isIsoDate, shanghaiDate } from '../src/calendar/shanghai.ts'
 import { eligibilityDate } from '../src/calendar/units.ts'
@@ -140,16 +141,13 @@ type Args = { context: InsuranceDesignationContext; event: ProcedureEvent }
 const p = <T>(event: ProcedureEvent) => event.payload as T
 const dayOf = (event: ProcedureEvent) => shanghaiDate(new Date(event.at))
 
-function missingItems(context: InsuranceDesignationContext): string[] {
-  return context.checklist.items.map((i) => i.code).filter((code) => !context.materials[code])
-}
 
 /** Named rules, each with its source; the guards below are these checks and nothing else. */
 export const insuranceDesignationRules = {
   hasAllRequiredMaterials: {
     description: 'every item of the jurisdiction checklist (insuranceDesignation.materials) has a submitted document',
     source: '医疗机构医疗保障定点管理暂行办法 第七条起 [LAW?] (materials); 行政许可法 第三十二条第一款第（五）项 by analogy; checklist: policy insuranceDesignation.materials',
-    check: ({ context }: Args) => missingItems(context).length === 0,
+    check: intakeChecks.hasAllRequiredMaterials,
   },
   insuranceDepartmentWhereRequired: {
     description: 'an institution of 100 beds or more declares an internal 医保 department (hasInsuranceDepartment)',
@@ -162,25 +160,17 @@ export const insuranceDesignationRules = {
   noticeCoversEveryMissingItem: {
     description: 'the notice names only checklist items and includes every item still missing',
     source: '医疗机构医疗保障定点管理暂行办法 [LAW?]: one-time notice of everything missing (DOMAIN.md §4.4); 行政许可法 第三十二条第一款第（四）项',
-    check: ({ context, event }: Args) => {
-      const items = p<{ items: { item: string }[] }>(event).items.map((i) => i.item)
-      const known = new Set(context.checklist.items.map((i) => i.code))
-      return items.every((i) => known.has(i)) && missingItems(context).every((m) => items.includes(m))
-    },
+    check: intakeChecks.noticeCoversEveryMissingItem,
   },
   noNoticeSentYet: {
     description: 'no one-time supplement notice has been sent at intake yet',
     source: '行政许可法 第三十二条第一款第（四）项 (一次告知); DOMAIN.md §4.4',
-    check: ({ context }: Args) => context.supplementNotice === null,
+    check: intakeChecks.noNoticeSentYet,
   },
   resubmissionAnswersNotice: {
     description: 'the resubmitted documents are for items named in the one-time notice',
     source: '行政许可法 第三十一条 (不得要求提交与申请事项无关的材料)',
-    check: ({ context, event }: Args) => {
-      const asked = new Set(context.supplementNotice?.items.map((i) => i.item) ?? [])
-      const sent = p<{ materials: SubmittedMaterial[] }>(event).materials
-      return sent.length > 0 && sent.every((m) => asked.has(m.item))
-    },
+    check: intakeChecks.resubmissionAnswersNotice,
   },
   evaluationSupplementAnswersRequest: {
     description: 'the documents supplied during evaluation answer the items of the open evaluation supplement request',

@@ -21,6 +21,7 @@
 import { and, assign, not, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
+import { intakeChecks } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 
 /** A checklist item, from the jurisdiction's policy (materials are data, never literals here). */
@@ -136,9 +137,6 @@ export interface TwoCertificatesContext {
 type Args = { context: TwoCertificatesContext; event: ProcedureEvent }
 const p = <T>(event: ProcedureEvent) => event.payload as T
 
-function missingItems(context: TwoCertificatesContext): string[] {
-  return context.checklist.items.map((i) => i.code).filter((code) => !context.materials[code])
-}
 
 /** The Asia/Shanghai calendar day of an engine instant (UTC+8 all year, no daylight saving). */
 function shanghaiDayOf(at: string): string {
@@ -165,30 +163,22 @@ export const twoCertificatesRules = {
   hasAllRequiredMaterials: {
     description: 'every item of the jurisdiction checklist has a submitted document',
     source: '行政许可法 第三十二条第一款第（五）项 (申请材料齐全); checklist: policy twoCertificates.materials (no 验资证明, R2c)',
-    check: ({ context }: Args) => missingItems(context).length === 0,
+    check: intakeChecks.hasAllRequiredMaterials,
   },
   noticeCoversEveryMissingItem: {
     description: 'the notice names only checklist items and includes every item still missing',
     source: '行政许可法 第三十二条第一款第（四）项 (一次告知申请人需要补正的全部内容)',
-    check: ({ context, event }: Args) => {
-      const items = p<{ items: { item: string }[] }>(event).items.map((i) => i.item)
-      const known = new Set(context.checklist.items.map((i) => i.code))
-      return items.every((i) => known.has(i)) && missingItems(context).every((m) => items.includes(m))
-    },
+    check: intakeChecks.noticeCoversEveryMissingItem,
   },
   noNoticeSentYet: {
     description: 'no one-time supplement notice has been sent for this application yet',
     source: '行政许可法 第三十二条第一款第（四）项 (一次告知)',
-    check: ({ context }: Args) => context.supplementNotice === null,
+    check: intakeChecks.noNoticeSentYet,
   },
   resubmissionAnswersNotice: {
     description: 'the resubmitted documents are for items named in the notice',
     source: '行政许可法 第三十一条 (不得要求提交与申请事项无关的材料)',
-    check: ({ context, event }: Args) => {
-      const asked = new Set(context.supplementNotice?.items.map((i) => i.item) ?? [])
-      const sent = p<{ materials: SubmittedMaterial[] }>(event).materials
-      return sent.length > 0 && sent.every((m) => asked.has(m.item))
-    },
+    check: intakeChecks.resubmissionAnswersNotice,
   },
   publicityNoticeCoversPeriod: {
     description: 'the applicant is told in writing how long the publicity takes, at least the publicity period of the policy pinned on the case',

@@ -1,0 +1,37 @@
+/**
+ * The window's intake checks shared by every procedure (行政许可法 第三十一、三十二条): materials complete, one
+ * notice listing every missing item at once (一次性告知), sent once, answered only with what it asked for.
+ * Each procedure names these checks as its own rules, with the sources that apply to it. Pure.
+ */
+import type { ProcedureEvent } from './types.ts'
+
+export interface IntakeContext {
+  checklist: { items: readonly { code: string }[] }
+  materials: Readonly<Record<string, unknown>>
+  supplementNotice: { items: readonly { item: string }[] } | null
+}
+
+type Check = (args: { context: IntakeContext; event: ProcedureEvent }) => boolean
+
+export function missingItems(context: Pick<IntakeContext, 'checklist' | 'materials'>): string[] {
+  return context.checklist.items.map((i) => i.code).filter((code) => !context.materials[code])
+}
+
+export const intakeChecks = {
+  /** 材料齐全: every checklist item has a document. */
+  hasAllRequiredMaterials: (({ context }) => missingItems(context).length === 0) as Check,
+  /** The notice names only checklist items and includes every item still missing. */
+  noticeCoversEveryMissingItem: (({ context, event }) => {
+    const items = (event.payload as { items: { item: string }[] }).items.map((i) => i.item)
+    const known = new Set(context.checklist.items.map((i) => i.code))
+    return items.every((i) => known.has(i)) && missingItems(context).every((m) => items.includes(m))
+  }) as Check,
+  /** The one-time notice has not been sent yet. */
+  noNoticeSentYet: (({ context }) => context.supplementNotice === null) as Check,
+  /** Resubmitted documents answer only items of the notice. */
+  resubmissionAnswersNotice: (({ context, event }) => {
+    const asked = new Set(context.supplementNotice?.items.map((i) => i.item) ?? [])
+    const sent = (event.payload as { materials: { item: string }[] }).materials
+    return sent.length > 0 && sent.every((m) => asked.has(m.item))
+  }) as Check,
+}
