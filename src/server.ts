@@ -7,6 +7,7 @@ import { createLogger } from './logging.ts'
 import { openRuntime } from './runtime.ts'
 import { buildApp } from './app.ts'
 import { DataDirLockedError } from './db/dataDirLock.ts'
+import { startTimerWorkers, type TimerWorkers } from './timers/pool.ts'
 
 async function main(): Promise<void> {
   let config
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`
   logger.info({ address, database: runtime.database.kind }, 'listening')
   console.log(`onewindow listening on ${address} (database: ${where}; API docs at ${address}/docs)`)
+  // Timers fire in this process unless ONEWINDOW_IN_PROCESS_WORKER=false (then run `npm run worker`, PostgreSQL only).
+  const timers: TimerWorkers | undefined = config.inProcessWorker
+    ? startTimerWorkers({ database: runtime.database, engine: runtime.engine, clock: runtime.clock, logger, name: 'in-process' })
+    : undefined
 
   let closing = false
   const shutdown = async (signal: string) => {
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
     closing = true
     logger.info({ signal }, 'shutting down')
     await app.close()
+    await timers?.stop()
     await runtime.close()
     process.exit(0)
   }

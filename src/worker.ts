@@ -1,0 +1,90 @@
+/**
+ * Process entry of `npm run worker`: fires due timers, outside the HTTP server. Validated configuration, the
+ * database (PostgreSQL via DATABASE_URL; PGlite only while no server holds its folder), ONEWINDOW_WORKER_CONCURRENCY
+ * worker loops. SIGTERM/SIGINT: each loop finishes the batch in hand (it commits), the database closes, exit 0.
+ * Exit codes: 2 bad configuration, 3 the embedded database is held by another process, 1 anything else.
+ */
+import { loadConfig, ConfigError } from './config.ts'
+import { createLogger } from './logging.ts'
+import { openDatabase, type DatabaseHandle } from './db/database.ts'
+import { DataDirLockedError } from './db/dataDirLock.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { Engine } from './engine/engine.ts'
+import { systemClock } from './engine/clock.ts'
+import { createPolicyStore } from './policy/store.ts'
+import { loadWorkerSettings } from './timers/config.ts'
+import { startTimerWorkers } from './timers/pool.ts'
+
+async function main(): Promise<void> {
+  let config
+  let settings
+  try {
+    config = loadConfig()
+    settings = loadWorkerSettings()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`onewindow worker: ${err.message}`)
+      process.exit(2)
+    }
+    throw err
+  }
+  const logger = createLogger(config.logLevel)
+  let database: DatabaseHandle
+  try {
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: settings.concurrency + 1 })
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      console.error(
+        `onewindow worker: ${err.message}\n` +
+          'With the embedded database the timers run inside the HTTP server (ONEWINDOW_IN_PROCESS_WORKER=true, the default): ' +
+          'a separate worker is not needed while the server runs. For separate worker processes use PostgreSQL (DATABASE_URL).',
+      )
+      process.exit(3)
+    }
+    throw err
+  }
+  try {
+    await migrateToLatest(database.db)
+  } catch (err) {
+    await database.close()
+    throw err
+  }
+  if (database.kind === 'pglite' && settings.concurrency > 1) {
+    logger.warn({ concurrency: settings.concurrency }, 'embedded database: one worker loop only (PGlite has one connection)')
+  }
+  const engine = new Engine({ db: database.db, clock: systemClock, policies: createPolicyStore() })
+  const workers = startTimerWorkers({
+    database, engine, clock: systemClock, concurrency: settings.concurrency, batchSize: settings.batchSize,
+    pollIntervalMs: settings.pollIntervalMs, logger, name: `worker-${process.pid}`,
+  })
+  let fired = 0
+  let discarded = 0
+  for (const w of workers.workers) {
+    w.on('batch', (r) => {
+      fired += r.fired.length
+      discarded += r.discarded.length
+      logger.debug({ worker: r.worker, fired: r.fired.length, discarded: r.discarded.length, deferred: r.deferred }, 'timer batch')
+    })
+  }
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`
+  logger.info({ loops: workers.workers.length, database: database.kind }, 'timer worker started')
+  console.log(`onewindow worker: ${workers.workers.length} loop(s) firing due timers (database: ${where})`)
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info({ signal }, 'stopping: finishing the batches in hand')
+    await workers.stop()
+    await database.close()
+    logger.info({ fired, discarded }, 'timer worker stopped')
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+main().catch((err) => {
+  console.error('onewindow worker failed:', err)
+  process.exit(1)
+})
