@@ -14,7 +14,7 @@
 import { and, assign, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
-import { intakeChecks } from './intake.ts'
+import { intakeChecks, materialsOffChecklist } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 
 /** A checklist item, from the jurisdiction's policy (materials are data, never literals here). */
@@ -530,15 +530,8 @@ export function prepareClinicFiling(request: CaseRequest, policy: PolicyView): P
     }
   }
   const checklist = policy.get<ChecklistItem[]>('clinicFiling.materials')
-  const known = new Set(checklist.value.map((i) => i.code))
-  const unknown = request.materials.filter((m) => !known.has(m.item)).map((m) => m.item)
-  if (unknown.length > 0) {
-    return {
-      ok: false,
-      detail: `materials ${unknown.join(', ')} are not on the checklist; items: ${[...known].join(', ')}`,
-      source: checklist.source,
-    }
-  }
+  const offList = materialsOffChecklist(request.materials, checklist.value, checklist.source)
+  if (offList) return offList
   const input: ClinicFilingInput = {
     jurisdiction: request.jurisdiction,
     institution: request.institution,

@@ -25,7 +25,7 @@
 import { and, assign, not, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
-import { intakeChecks } from './intake.ts'
+import { intakeChecks, materialsOffChecklist } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 import type { ChecklistItem } from './clinicFiling.ts'
 
@@ -772,15 +772,8 @@ export function prepareElderCareFiling(request: CaseRequest, policy: PolicyView)
       if (needed.length > 0) sources.push(evidence.source)
     }
   }
-  const known = new Set(items.map((i) => i.code))
-  const unknownMaterials = request.materials.filter((m) => !known.has(m.item)).map((m) => m.item)
-  if (unknownMaterials.length > 0) {
-    return {
-      ok: false,
-      detail: `materials ${unknownMaterials.join(', ')} are not on the checklist; items: ${[...known].join(', ')}`,
-      source: `${sources.join('; ')}; 行政许可法 第三十一条 by analogy`,
-    }
-  }
+  const offList = materialsOffChecklist(request.materials, items, `${sources.join('; ')}; 行政许可法 第三十一条 by analogy`)
+  if (offList) return offList
   const variantSource = variant === 'changeRegistration' ? R3 : R4
   const input: ElderCareFilingInput = {
     jurisdiction: request.jurisdiction,

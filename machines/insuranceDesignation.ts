@@ -23,7 +23,7 @@
 import { and, assign, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
-import { intakeChecks } from './intake.ts'
+import { intakeChecks, materialsOffChecklist } from './intake.ts'
 import { NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 import { addMonthsClamped, compareDates, isIsoDate, shanghaiDate } from '../src/calendar/shanghai.ts'
 import { eligibilityDate } from '../src/calendar/units.ts'
@@ -949,15 +949,8 @@ export function prepareInsuranceDesignation(request: CaseRequest, policy: Policy
     }
   }
   const checklist = policy.get<ChecklistItem[]>('insuranceDesignation.materials')
-  const known = new Set(checklist.value.map((i) => i.code))
-  const unknown = request.materials.filter((m) => !known.has(m.item)).map((m) => m.item)
-  if (unknown.length > 0) {
-    return {
-      ok: false,
-      detail: `materials ${unknown.join(', ')} are not on the checklist; items: ${[...known].join(', ')}`,
-      source: checklist.source,
-    }
-  }
+  const offList = materialsOffChecklist(request.materials, checklist.value, checklist.source)
+  if (offList) return offList
   const input: InsuranceDesignationInput = {
     jurisdiction: request.jurisdiction,
     institution,

@@ -35,3 +35,18 @@ export const intakeChecks = {
     return sent.length > 0 && sent.every((m) => asked.has(m.item))
   }) as Check,
 }
+
+/**
+ * At submission, every document must answer an item of the checklist pinned from policy (行政许可法 第三十一条: no
+ * materials unrelated to the application). Returns the refusal, or null when all are on the list.
+ */
+export function materialsOffChecklist(
+  materials: readonly { item: string }[],
+  checklist: readonly { code: string }[],
+  source: string,
+): { ok: false; detail: string; source: string } | null {
+  const known = new Set(checklist.map((i) => i.code))
+  const unknown = materials.filter((m) => !known.has(m.item)).map((m) => m.item)
+  if (unknown.length === 0) return null
+  return { ok: false, detail: `materials ${unknown.join(', ')} are not on the checklist; items: ${[...known].join(', ')}`, source }
+}

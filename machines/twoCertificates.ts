@@ -21,7 +21,7 @@
 import { and, assign, not, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
-import { intakeChecks } from './intake.ts'
+import { intakeChecks, materialsOffChecklist } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 
 /** A checklist item, from the jurisdiction's policy (materials are data, never literals here). */
@@ -950,11 +950,8 @@ export function prepareTwoCertificates(request: CaseRequest, policy: PolicyView)
     return { ok: false, detail: `institution.medicalLevel is required for a ${i.medicalKind}: its grade decides the path (三级医院、三级妇幼保健院 are excluded)`, source: R2C }
   }
   const checklist = policy.get<ChecklistItem[]>('twoCertificates.materials')
-  const known = new Set(checklist.value.map((c) => c.code))
-  const unknown = request.materials.filter((m) => !known.has(m.item)).map((m) => m.item)
-  if (unknown.length > 0) {
-    return { ok: false, detail: `materials ${unknown.join(', ')} are not on the checklist; items: ${[...known].join(', ')}`, source: checklist.source }
-  }
+  const offList = materialsOffChecklist(request.materials, checklist.value, checklist.source)
+  if (offList) return offList
   const medical: MedicalProfile = { medicalKind: i.medicalKind, medicalLevel: level, ownership: i.ownership }
   const path = decidePath(medical, policy.get<string[]>('twoCertificates.excludedKinds'), policy.get<number | null>('twoCertificates.maxLevel'))
   const publicity = policy.get<{ amount: number; unit: PinnedLimit['unit'] }>('twoCertificates.publicity.statutory')
