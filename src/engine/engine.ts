@@ -1,7 +1,9 @@
 /**
- * THE one path by which a case changes. Creating a case and applying an event both run here, each in one
- * transaction: load → transition (XState's pure functions) → checks → one data-modifying statement that updates
- * the case under an optimistic version check and appends history and outbox rows → commit.
+ * THE one path by which a case changes. Creating a case and applying an event both run here: load → transition
+ * (XState's pure functions) → checks → one data-modifying statement that updates the case under an optimistic
+ * version check and appends history and outbox rows; clocks, timers and filing numbers in the same transaction.
+ * An event that needs nothing but that statement runs without BEGIN/COMMIT (the statement is atomic and the version
+ * check covers the read); see `apply`.
  */
 import { randomUUID } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
@@ -16,7 +18,7 @@ import { policyValue } from '../policy/resolve.ts'
 import { canSeeCase, type Principal } from '../auth/principal.ts'
 import type { Clock } from './clock.ts'
 import {
-  caseNotFound, invalidPayload, invalidTransition, procedureNotApplicable, procedureNotFound, roleNotAllowed,
+  caseNotFound, DomainError, invalidPayload, invalidTransition, procedureNotApplicable, procedureNotFound, roleNotAllowed,
   ruleNotSatisfied, staleVersion, type FieldError,
 } from './errors.ts'
 import { allowedEvents, candidateEvents, rulesGuarding, stateKey } from './snapshot.ts'
@@ -25,7 +27,6 @@ import { loadWorkCalendar } from '../calendarStore/load.ts'
 import { planClocks, type ClockChange, type PolicyLookup } from '../sla/plan.ts'
 import type { ClockState } from '../sla/types.ts'
 import { declaredClocks, loadClocks, rearmTimers, sameDeclarations, storeClocks } from './clocks.ts'
-import { DomainError } from './errors.ts'
 
 /**
  * Engine-level event: recompute every open clock of a case after a calendar change (a year published, a local
