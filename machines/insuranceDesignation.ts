@@ -23,7 +23,7 @@
 import { and, assign, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
-import { intakeChecks, materialsOffChecklist } from './intake.ts'
+import { intakeChecks, intakeEvents, materialsOffChecklist } from './intake.ts'
 import { NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 import { addMonthsClamped, compareDates, isIsoDate, shanghaiDate } from '../src/calendar/shanghai.ts'
 import { eligibilityDate } from '../src/calendar/units.ts'
@@ -212,26 +212,11 @@ export const insuranceDesignationEvents = {
     source: `${LAW} 第五条、第六条 [LAW✓]; ${SEED_R7}; 004_6104121fb84d74b0.txt L228 (文山)`,
     statusCode: 1,
   },
-  BEGIN_INTAKE_CHECK: {
-    roles: ['clerk'],
-    payload: obj({}),
-    description: 'the window clerk of the 医保经办机构 starts checking the materials',
-    source: `${LAW} [LAW?] (acceptance, DOMAIN.md §4.4)`,
-  },
-  REQUEST_SUPPLEMENT: {
-    roles: ['clerk'],
-    payload: obj({ items: Type.Array(NoticeItem, { minItems: 1, maxItems: 100 }) }),
-    description: 'one notice listing every missing or defective item at once (一次性告知)',
-    source: `${LAW} [LAW?]: one-time notice within 5 working days; 行政许可法 第三十二条第一款第（四）项`,
-    statusCode: 6,
-  },
-  RESUBMIT: {
-    roles: ['applicant'],
-    payload: obj({ materials: Type.Array(SubmittedMaterials.items, { minItems: 1, maxItems: 100 }) }),
-    description: 'the applicant supplies the items named in the notice',
-    source: '行政许可法 第三十二条第一款第（四）项',
-    statusCode: 7,
-  },
+  ...intakeEvents({
+    check: `${LAW} [LAW?] (acceptance, DOMAIN.md §4.4)`,
+    checkDescription: 'the window clerk of the 医保经办机构 starts checking the materials',
+    notice: `${LAW} [LAW?]: one-time notice within 5 working days; 行政许可法 第三十二条第一款第（四）项`,
+  }),
   ACCEPT: {
     roles: ['clerk'],
     payload: obj({}),

@@ -3,7 +3,9 @@
  * notice listing every missing item at once (一次性告知), sent once, answered only with what it asked for.
  * Each procedure names these checks as its own rules, with the sources that apply to it. Pure.
  */
-import type { ProcedureEvent } from './types.ts'
+import { Type } from 'typebox'
+import type { EventSpec, ProcedureEvent } from './types.ts'
+import { EmptyPayload, NoticeItem, SubmittedMaterials } from './schemas.ts'
 
 export interface IntakeContext {
   checklist: { items: readonly { code: string }[] }
@@ -49,4 +51,36 @@ export function materialsOffChecklist(
   const unknown = materials.filter((m) => !known.has(m.item)).map((m) => m.item)
   if (unknown.length === 0) return null
   return { ok: false, detail: `materials ${unknown.join(', ')} are not on the checklist; items: ${[...known].join(', ')}`, source }
+}
+
+const ONE_TIME_NOTICE = '行政许可法 第三十二条第一款第（四）项'
+
+/**
+ * The window's three intake events, alike in every procedure: the clerk starts the check, sends one notice of
+ * everything missing (补正开始, status 6), the applicant answers it (补正结束, status 7). Each procedure gives the
+ * sources that apply to it (e.g. a filing by analogy, or its own regulation).
+ */
+export function intakeEvents(sources: { check: string; notice?: string; resubmit?: string; checkDescription?: string }) {
+  return {
+    BEGIN_INTAKE_CHECK: {
+      roles: ['clerk'],
+      payload: EmptyPayload,
+      description: sources.checkDescription ?? 'the window clerk starts checking the materials',
+      source: sources.check,
+    },
+    REQUEST_SUPPLEMENT: {
+      roles: ['clerk'],
+      payload: Type.Object({ items: Type.Array(NoticeItem, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+      description: 'one notice listing every missing or defective item at once (一次性告知)',
+      source: sources.notice ?? ONE_TIME_NOTICE,
+      statusCode: 6,
+    },
+    RESUBMIT: {
+      roles: ['applicant'],
+      payload: Type.Object({ materials: Type.Array(SubmittedMaterials.items, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+      description: 'the applicant supplies the items named in the notice',
+      source: sources.resubmit ?? ONE_TIME_NOTICE,
+      statusCode: 7,
+    },
+  } satisfies Record<string, EventSpec>
 }

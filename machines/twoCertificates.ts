@@ -21,7 +21,7 @@
 import { and, assign, not, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
-import { intakeChecks, materialsOffChecklist } from './intake.ts'
+import { intakeChecks, intakeEvents, materialsOffChecklist } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 
 /** A checklist item, from the jurisdiction's policy (materials are data, never literals here). */
@@ -237,26 +237,7 @@ export const twoCertificatesEvents = {
     source: `${R2}; ${REGISTRATION_SOURCE}`,
     statusCode: 1,
   },
-  BEGIN_INTAKE_CHECK: {
-    roles: ['clerk'],
-    payload: EmptyPayload,
-    description: 'the window clerk starts checking the materials',
-    source: NOTICE_SOURCE,
-  },
-  REQUEST_SUPPLEMENT: {
-    roles: ['clerk'],
-    payload: obj({ items: Type.Array(NoticeItem, { minItems: 1, maxItems: 100 }) }),
-    description: 'one notice listing every missing or defective item at once (一次性告知)',
-    source: '行政许可法 第三十二条第一款第（四）项',
-    statusCode: 6,
-  },
-  RESUBMIT: {
-    roles: ['applicant'],
-    payload: obj({ materials: Materials }),
-    description: 'the applicant supplies the items named in the notice',
-    source: '行政许可法 第三十二条第一款第（四）项',
-    statusCode: 7,
-  },
+  ...intakeEvents({ check: NOTICE_SOURCE }),
   ACCEPT: {
     roles: ['clerk'],
     payload: EmptyPayload,
