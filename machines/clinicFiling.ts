@@ -431,7 +431,7 @@ export const clinicFilingMachine = setup({
       },
     },
     filed: {
-      meta: meta({ label: '已备案', description: 'filed: the unit may operate and is under supervision (事中事后监管)', source: SUPERVISION_SOURCE }),
+      meta: meta({ outcome: 'approved', label: '已备案', description: 'filed: the unit may operate and is under supervision (事中事后监管)', source: SUPERVISION_SOURCE }),
       initial: 'supervised',
       states: {
         supervised: {
@@ -468,15 +468,17 @@ export const clinicFilingMachine = setup({
         },
       },
     },
-    notAccepted: { type: 'final', meta: meta({ label: '不予受理', description: 'not accepted, with reasons and a voucher', source: '行政许可法 第三十二条第二款' }) },
-    returned: { type: 'final', meta: meta({ label: '退回', description: 'returned: the filing does not meet the standard', source: '医疗机构管理条例实施细则 第二十六条' }) },
+    notAccepted: { type: 'final', meta: meta({ outcome: 'refused', label: '不予受理', description: 'not accepted, with reasons and a voucher', source: '行政许可法 第三十二条第二款' }) },
+    returned: { type: 'final', meta: meta({ outcome: 'refused', label: '退回', description: 'returned: the filing does not meet the standard', source: '医疗机构管理条例实施细则 第二十六条' }) },
     revoked: { type: 'final', meta: meta({ label: '已撤销', description: 'the filing was revoked after supervision', source: 'DOMAIN.md R8b' }) },
-    withdrawn: { type: 'final', meta: meta({ label: '已撤回', description: 'withdrawn by the applicant before a decision', source: 'DOMAIN.md P1' }) },
+    withdrawn: { type: 'final', meta: meta({ outcome: 'withdrawn', label: '已撤回', description: 'withdrawn by the applicant before a decision', source: 'DOMAIN.md P1' }) },
   },
 })
 
 export const clinicFiling: ProcedureDefinition = {
   id: 'clinicFiling',
+  // DOMAIN.md R1e: the county health department (卫生健康) records the filing
+  department: 'health',
   version: '1',
   title: 'Internal medical unit filing of an elderly-care institution',
   titleZh: '养老机构内部设置诊所、卫生所（室）、医务室、护理站备案',
@@ -486,6 +488,8 @@ export const clinicFiling: ProcedureDefinition = {
   rules: clinicFilingRules,
   clocks: clinicFilingClocks,
   creationEvent: 'SUBMIT',
+  // Routed by a one-window application: the window's acceptance is this filing's acceptance (行政许可法 第二十六条).
+  windowAcceptance: { accept: ['BEGIN_INTAKE_CHECK', 'ACCEPT'], deemed: ['INTAKE_LIMIT_PASSED'] },
   prepare: prepareClinicFiling,
 }
 

@@ -322,6 +322,12 @@ export const elderCareFilingEvents = {
     description: 'the post-filing check of the filed institution is started',
     source: POST_FILING,
   },
+  SCHEDULE_INSPECTION: {
+    roles: ['supervisor', 'officer'],
+    payload: obj({ plannedOn: IsoDay, drawId: Type.Optional(Type.String({ maxLength: 100 })) }),
+    description: 'a supervision inspection is scheduled (双随机 draw, naming the draw, or targeted)',
+    source: SUPERVISION,
+  },
   RECORD_INSPECTION_PASSED: {
     roles: ['supervisor', 'officer'],
     payload: obj({ findings: Findings }),
@@ -618,7 +624,7 @@ export const elderCareFilingMachine = setup({
       },
     },
     filed: {
-      meta: meta({ label: '已备案', description: 'filed: the 备案回执 is issued; the post-filing check is due', source: FILING, waitingOn: ['officer', 'supervisor'] }),
+      meta: meta({ outcome: 'approved', label: '已备案', description: 'filed: the 备案回执 is issued; the post-filing check is due', source: FILING, waitingOn: ['officer', 'supervisor'] }),
       on: {
         BEGIN_POST_FILING_CHECK: { target: 'postFilingCheck', actions: 'recordPostFilingCheck' },
       },
@@ -639,6 +645,7 @@ export const elderCareFilingMachine = setup({
     underSupervision: {
       meta: meta({ label: '监管中', description: 'in the elderly-care 双随机、一公开 inspection pool', source: SUPERVISION, waitingOn: ['supervisor'] }),
       on: {
+        SCHEDULE_INSPECTION: { actions: ['recordInspection', notify('elderCareFiling.inspectionScheduled')] },
         RECORD_INSPECTION_PASSED: { actions: ['recordInspection', notify('elderCareFiling.inspectionPassed')] },
         RECORD_INSPECTION_FAILED: {
           target: 'rectificationOrdered',
@@ -659,15 +666,17 @@ export const elderCareFilingMachine = setup({
         CANCEL_FILING: { target: 'filingCancelled', actions: ['recordCancellation', notify('elderCareFiling.filingCancelled')] },
       },
     },
-    refused: { type: 'final', meta: meta({ label: '不予备案', description: 'refused on the failed zone separation, with reasons and remedies', source: R4C + '; ' + REMEDIES }) },
+    refused: { type: 'final', meta: meta({ outcome: 'refused', label: '不予备案', description: 'refused on the failed zone separation, with reasons and remedies', source: R4C + '; ' + REMEDIES }) },
     filingCancelled: { type: 'final', meta: meta({ label: '备案已撤销', description: 'the filing was cancelled after failed rectification, with reasons and remedies', source: 'DOMAIN.md R8b; ' + REMEDIES }) },
-    withdrawn: { type: 'final', meta: meta({ label: '已撤回', description: 'withdrawn by the applicant before the filing was recorded', source: 'DOMAIN.md P3' }) },
-    abandoned: { type: 'final', meta: meta({ label: '已放弃', description: 'closed: the applicant gave up', source: 'DOMAIN.md P3 [DESIGN]' }) },
+    withdrawn: { type: 'final', meta: meta({ outcome: 'withdrawn', label: '已撤回', description: 'withdrawn by the applicant before the filing was recorded', source: 'DOMAIN.md P3' }) },
+    abandoned: { type: 'final', meta: meta({ outcome: 'withdrawn', label: '已放弃', description: 'closed: the applicant gave up', source: 'DOMAIN.md P3 [DESIGN]' }) },
   },
 })
 
 export const elderCareFiling: ProcedureDefinition = {
   id: 'elderCareFiling',
+  // DOMAIN.md R3/R4: the civil-affairs department (民政) records the elder-care filing
+  department: 'civilAffairs',
   version: '1',
   title: 'Elderly-care filing by a medical institution',
   titleZh: '医疗卫生机构开展养老服务备案',
@@ -708,6 +717,19 @@ function remediesFrom(policy: PolicyView): Remedy[] {
  * filing, the qualifications it reuses must be on the jurisdiction's list (DOMAIN.md §3 #3: Wenshan omits 消防), and
  * those it does not reuse become materials where the policy names the evidence (`elderCareFiling.qualificationEvidence`).
  */
+/** Checklist titles of the evidence for a qualification that is not reused (DOMAIN.md P3 variant B [DESIGN]). */
+const EVIDENCE_TITLES: Record<Qualification, { title: string; titleZh: string }> = {
+  construction: { title: 'Construction completion acceptance', titleZh: '建设工程竣工验收证明' },
+  fireSafety: { title: 'Fire acceptance or acceptance filing of the elderly-care premises', titleZh: '消防验收或备案证明' },
+  foodSafety: { title: 'Food operation licence', titleZh: '食品经营许可证' },
+  epidemicPrevention: { title: 'Infection-control and epidemic-prevention documents', titleZh: '卫生防疫（院感防控）材料' },
+}
+
+function evidenceItem(q: Qualification, named: ChecklistItem | string | undefined): ChecklistItem | undefined {
+  if (named === undefined) return undefined
+  return typeof named === 'string' ? { code: named, ...EVIDENCE_TITLES[q] } : named
+}
+
 export function prepareElderCareFiling(request: CaseRequest, policy: PolicyView): Preparation {
   const { institution } = request
   if (institution.kind !== 'medicalInstitution') {
@@ -765,9 +787,10 @@ export function prepareElderCareFiling(request: CaseRequest, policy: PolicyView)
     items = [...items, ...direct.value]
     sources.push(direct.source)
     // Conditions not met by a reused qualification need their own evidence, where the policy names it (R4b).
-    const evidence = optional<Partial<Record<Qualification, ChecklistItem>>>(policy, 'elderCareFiling.qualificationEvidence')
+    // The policy names each evidence by its item code (a full item is accepted too); titles are those of EVIDENCE_TITLES.
+    const evidence = optional<Partial<Record<Qualification, ChecklistItem | string>>>(policy, 'elderCareFiling.qualificationEvidence')
     if (evidence) {
-      const needed = QUALIFICATIONS.filter((q) => !reused!.value.includes(q)).map((q) => evidence.value[q]).filter((i): i is ChecklistItem => Boolean(i))
+      const needed = QUALIFICATIONS.filter((q) => !reused!.value.includes(q)).map((q) => evidenceItem(q, evidence.value[q])).filter((i): i is ChecklistItem => Boolean(i))
       items = [...items, ...needed.filter((i) => !items.some((x) => x.code === i.code))]
       if (needed.length > 0) sources.push(evidence.source)
     }

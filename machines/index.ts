@@ -3,13 +3,23 @@ import { clinicFiling } from './clinicFiling.ts'
 import { twoCertificates } from './twoCertificates.ts'
 import { insuranceDesignation } from './insuranceDesignation.ts'
 import { elderCareFiling } from './elderCareFiling.ts'
+import { departmentApproval } from './departmentApproval.ts'
+import { createOneWindow } from './oneWindow.ts'
 import type { ProcedureDefinition } from './types.ts'
 
-export const procedures: Readonly<Record<string, ProcedureDefinition>> = {
+/** The procedures a one-window application may route (DOMAIN.md P5); 医保定点 is a follow-up, never routed. */
+const routable: Record<string, ProcedureDefinition> = {
   [clinicFiling.id]: clinicFiling,
   [twoCertificates.id]: twoCertificates,
-  [insuranceDesignation.id]: insuranceDesignation,
   [elderCareFiling.id]: elderCareFiling,
+  [departmentApproval.id]: departmentApproval,
+}
+const oneWindow = createOneWindow(routable)
+
+export const procedures: Readonly<Record<string, ProcedureDefinition>> = {
+  ...routable,
+  [insuranceDesignation.id]: insuranceDesignation,
+  [oneWindow.id]: oneWindow,
 }
 
 export function findProcedure(id: string): ProcedureDefinition | undefined {

@@ -951,6 +951,8 @@ export function prepareInsuranceDesignation(request: CaseRequest, policy: Policy
 
 export const insuranceDesignation: ProcedureDefinition = {
   id: 'insuranceDesignation',
+  // DOMAIN.md R7: the healthcare-security bureau (医保) designates
+  department: 'healthcareSecurity',
   version: '1',
   title: 'Medical-insurance designation of a medical institution',
   titleZh: '医疗机构医疗保障定点申请',

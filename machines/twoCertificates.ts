@@ -661,7 +661,7 @@ export const twoCertificatesMachine = setup({
     },
     notAccepted: {
       type: 'final',
-      meta: meta({ label: '不予受理', description: 'not accepted, with reasons, the remedies and a voucher', source: `行政许可法 第三十二条第二款; ${REMEDY_SOURCE}` }),
+      meta: meta({ outcome: 'refused', label: '不予受理', description: 'not accepted, with reasons, the remedies and a voucher', source: `行政许可法 第三十二条第二款; ${REMEDY_SOURCE}` }),
     },
 
     // ── Combined path: 公示 → document review ⇄ on-site inspection → registration ─────────────────────────
@@ -746,7 +746,7 @@ export const twoCertificatesMachine = setup({
     },
     setupRefused: {
       type: 'final',
-      meta: meta({ label: '不予设置', description: 'the setup is refused, with reasons and the remedies', source: `${SETUP_SOURCE}; ${REMEDY_SOURCE}` }),
+      meta: meta({ outcome: 'refused', label: '不予设置', description: 'the setup is refused, with reasons and the remedies', source: `${SETUP_SOURCE}; ${REMEDY_SOURCE}` }),
     },
     registrationApplied: {
       meta: meta({
@@ -786,7 +786,7 @@ export const twoCertificatesMachine = setup({
     // ── Decision, shared ──────────────────────────────────────────────────────────────────────────────────
     registered: {
       meta: meta({
-        label: '已登记（待发证）', description: 'registered: the 执业许可证 with its registration number is to be issued within the certificate limit',
+        outcome: 'approved', label: '已登记（待发证）', description: 'registered: the 执业许可证 with its registration number is to be issued within the certificate limit',
         source: '行政许可法 第四十四条; ' + REGISTRATION_SOURCE, waitingOn: ['officer'], clocks: runs('certificateLimit'),
       }),
       on: {
@@ -796,21 +796,23 @@ export const twoCertificatesMachine = setup({
     },
     certificateIssued: {
       type: 'final',
-      meta: meta({ label: '已发证', description: 'the 医疗机构执业许可证 is issued and delivered', source: `${REGISTRATION_SOURCE}; ${R2C}` }),
+      meta: meta({ outcome: 'approved', label: '已发证', description: 'the 医疗机构执业许可证 is issued and delivered', source: `${REGISTRATION_SOURCE}; ${R2C}` }),
     },
     refused: {
       type: 'final',
-      meta: meta({ label: '不予登记', description: 'registration refused, with reasons and the remedies', source: `医疗机构管理条例实施细则 第二十六条; ${REMEDY_SOURCE}` }),
+      meta: meta({ outcome: 'refused', label: '不予登记', description: 'registration refused, with reasons and the remedies', source: `医疗机构管理条例实施细则 第二十六条; ${REMEDY_SOURCE}` }),
     },
     withdrawn: {
       type: 'final',
-      meta: meta({ label: '已撤回', description: 'withdrawn by the applicant before a decision', source: 'DOMAIN.md P2 [DESIGN]' }),
+      meta: meta({ outcome: 'withdrawn', label: '已撤回', description: 'withdrawn by the applicant before a decision', source: 'DOMAIN.md P2 [DESIGN]' }),
     },
   },
 })
 
 export const twoCertificates: ProcedureDefinition = {
   id: 'twoCertificates',
+  // DOMAIN.md R2: the health department (卫生健康) approves and registers
+  department: 'health',
   version: '1',
   title: 'Medical institution setup approval and practice registration: two certificates in one',
   titleZh: '医疗机构设置审批与执业登记“两证合一”',
@@ -821,6 +823,8 @@ export const twoCertificates: ProcedureDefinition = {
   rules: twoCertificatesRules,
   clocks: twoCertificatesClocks,
   creationEvent: 'SUBMIT',
+  // Routed by a one-window application: the window's acceptance is this procedure's acceptance (行政许可法 第二十六条).
+  windowAcceptance: { accept: ['BEGIN_INTAKE_CHECK', 'ACCEPT'], deemed: ['INTAKE_LIMIT_PASSED'] },
   prepare: prepareTwoCertificates,
 }
 

@@ -5,6 +5,8 @@
  */
 import type { TSchema } from 'typebox'
 import type { AnyStateMachine } from 'xstate'
+import type { Department } from '../src/policy/keys.ts'
+import type { ResolvedPolicy } from '../src/policy/resolve.ts'
 
 /** Roles carried in the bearer token. */
 export const ROLES = ['applicant', 'clerk', 'officer', 'head', 'supervisor', 'admin', 'system'] as const
@@ -20,8 +22,12 @@ export type CaseStatusCode = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 
 /** Where a rule comes from: a seed file and locator, or a law and article. */
 export type Source = string
 
-/** Something the engine must allocate inside the transaction before the machine sees the event. */
-export type Allocation = 'filingNumber'
+/**
+ * Something the engine must allocate inside the transaction before the machine sees the event: a number from the
+ * jurisdiction's gapless counter, or the ids of the cases a one-window acceptance routes (created in the same
+ * transaction).
+ */
+export type Allocation = 'filingNumber' | 'childCases'
 
 export interface EventSpec {
   /** Roles that may send the event; the engine refuses others with 403. */
@@ -32,7 +38,7 @@ export interface EventSpec {
   source: Source
   /** National 办件 status code this event reports, when it reports one. */
   statusCode?: CaseStatusCode
-  allocates?: Allocation
+  allocates?: Allocation | readonly Allocation[]
 }
 
 export interface RuleSpec<TContext> {
@@ -79,6 +85,11 @@ export interface StateMeta {
   /** Who the case waits on here (used by worklists). */
   waitingOn?: readonly Role[]
   clocks?: readonly ClockDeclaration[]
+  /**
+   * The department's decision this state stands for, when the case was routed by a one-window application: the
+   * first time a routed case enters a state with an outcome, the engine reports it to the application (CHILD_SETTLED).
+   */
+  outcome?: 'approved' | 'refused' | 'withdrawn'
 }
 
 /** The event the machine receives: the sender's payload plus what the engine adds from the server side. */
@@ -88,8 +99,8 @@ export interface ProcedureEvent {
   /** ISO instant of the event, from the engine's clock (machines never read the time themselves). */
   at: string
   actor: { id: string; role: Role }
-  /** Values the engine allocated in the transaction (e.g. a filing number). */
-  issued?: { filingNumber?: string }
+  /** Values the engine allocated in the transaction (a filing number, the ids of routed cases). */
+  issued?: { filingNumber?: string; childCaseIds?: string[] }
 }
 
 export interface ProcedureDefinition {
@@ -99,6 +110,8 @@ export interface ProcedureDefinition {
   /** Chinese title as published on the service list (事项名称). */
   titleZh: string
   description: string
+  /** The department that handles the procedure where nothing routes it elsewhere (DOMAIN.md §2.12). */
+  department: Department
   machine: AnyStateMachine
   events: Readonly<Record<string, EventSpec>>
   rules: Readonly<Record<string, { description: string; source: Source }>>
@@ -106,6 +119,13 @@ export interface ProcedureDefinition {
   clocks: Readonly<Record<string, ClockDefinition>>
   /** The event recorded as seq 1 when a case is created. */
   creationEvent: string
+  /**
+   * What the one window's acceptance stands for when it routes a case of this procedure (行政许可法 第二十六条: one
+   * organ receives and accepts for all): the events the engine applies to the new case right after creating it, as
+   * the clerk who accepted (`accept`) or as the system when the application was deemed accepted (`deemed`). Absent:
+   * the department takes the routed case in from its first state (a filing with its own completeness check).
+   */
+  windowAcceptance?: { accept: readonly string[]; deemed: readonly string[] }
   /**
    * Checks that the procedure applies to this institution under the jurisdiction's policy, and builds the machine's
    * input (pinning what the case needs from the policy). Pure: the policy arrives resolved, and `today` is the
@@ -118,6 +138,8 @@ export interface ProcedureDefinition {
 export interface PolicyView {
   version: string
   get<T>(key: string): { value: T; source: string }
+  /** The whole resolved policy, for a procedure that decides other procedures (the one-window application). */
+  resolved?: ResolvedPolicy
 }
 
 export interface CaseRequest {

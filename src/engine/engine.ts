@@ -13,9 +13,11 @@ import { Compile } from 'typebox/compile'
 import { findProcedure, procedures } from '../../machines/index.ts'
 import type { CaseRequest, EventSpec, ProcedureDefinition, ProcedureEvent } from '../../machines/types.ts'
 import type { Database, CaseRow } from '../db/schema.ts'
+import type { Department } from '../policy/keys.ts'
 import type { PolicyStore } from '../policy/store.ts'
 import { policyValue } from '../policy/resolve.ts'
-import { canSeeCase, type Principal } from '../auth/principal.ts'
+import type { Principal } from '../auth/principal.ts'
+import { enforce, enforceOnCase } from '../auth/authorize.ts'
 import type { Clock } from './clock.ts'
 import {
   caseNotFound, DomainError, invalidPayload, invalidTransition, procedureNotApplicable, procedureNotFound, roleNotAllowed,
@@ -27,6 +29,25 @@ import { loadWorkCalendar } from '../calendarStore/load.ts'
 import { planClocks, type ClockChange, type PolicyLookup } from '../sla/plan.ts'
 import type { ClockState } from '../sla/types.ts'
 import { declaredClocks, loadClocks, rearmTimers, sameDeclarations, storeClocks } from './clocks.ts'
+import {
+  CHILD_ACTIONS, childrenToCreate, reportsToApplication, resubmitEventOf, supplementAnswers, undecidedChildren, type EngineAction,
+} from './routing.ts'
+import type { OneWindowContext } from '../../machines/oneWindow.ts'
+import { SYSTEM_PRINCIPAL } from '../auth/principal.ts'
+import { startOfShanghaiDay } from '../calendar/shanghai.ts'
+
+/** Refused: a routed case's answer to a correction request goes through its one-window application (one loop). */
+export const answerThroughApplication = (caseId: string, parentId: string) =>
+  new DomainError('answer-through-application', 422, 'Answer through the one-window application',
+    `case ${caseId} was routed by the one-window application ${parentId}: send the documents there (SUBMIT_SUPPLEMENT), which forwards them to every department that asked`,
+    { applicationId: parentId })
+
+/** Internal creation options: a case routed by a one-window application. */
+interface RoutedCreation {
+  id: string
+  parent: CaseRow
+}
+import { applyClaim, claimLapses, refuseIfHeldByAnother, type ClaimRequest } from './claims.ts'
 
 /**
  * Engine-level event: recompute every open clock of a case after a calendar change (a year published, a local
@@ -40,6 +61,11 @@ export const nothingToRecompute = (caseId: string) =>
 export interface ApplyOptions {
   /** The timer that fires this event: recorded on the history row, unique, so a timer fires at most once. */
   timerId?: string
+  /**
+   * Set when a one-window application's event is carried out on its routed case (acceptance, an answer, a withdrawal):
+   * the application's event authorised it, and the routed case does not report back to the application.
+   */
+  routedFrom?: string
 }
 
 function pinnedPolicy(row: Pick<CaseRow, 'policy_values'>): PolicyLookup {
@@ -61,6 +87,10 @@ export interface EventInput {
 
 export interface NewCaseInput extends CaseRequest {
   procedure: string
+  /** The department the case is routed to; default: the procedure's own. */
+  department?: Department
+  /** The one-window application that routes this case (created in the same transaction). */
+  parentId?: string
 }
 
 export interface AppliedCase {
@@ -128,23 +158,34 @@ export class Engine {
     const def = findProcedure(input.procedure)
     if (!def) throw procedureNotFound(input.procedure, Object.keys(procedures))
     const spec = def.events[def.creationEvent]!
+    enforce(actor, 'case.create', undefined, def.creationEvent)
     if (!spec.roles.includes(actor.role)) throw roleNotAllowed(def.creationEvent, actor.role, spec.roles)
+    return this.#deps.db.transaction().execute((trx) => this.#createIn(trx, def, input, actor))
+  }
+
+  /**
+   * Creates a case inside `trx`. A routed case (one-window acceptance) is filed for the application's applicant, in
+   * the application's jurisdiction, under the id the acceptance allocated; the acceptance authorised it.
+   */
+  async #createIn(trx: Transaction<Database>, def: ProcedureDefinition, input: NewCaseInput, actor: Principal, routed?: RoutedCreation): Promise<AppliedCase> {
+    const spec = def.events[def.creationEvent]!
     const now = this.#deps.clock.now()
     const today = shanghaiDate(now)
-    const policy = await this.#deps.policies.resolve(input.jurisdiction, today)
+    const policy = await this.#deps.policies.resolve(input.jurisdiction, today, trx)
     const prepared = def.prepare(
       { jurisdiction: input.jurisdiction, institution: input.institution, materials: input.materials },
-      { version: policy.version, get: (key) => policyValue(policy, key) },
+      { version: policy.version, get: (key) => policyValue(policy, key), resolved: policy },
       today,
     )
     if (!prepared.ok) throw procedureNotApplicable(def.id, prepared.detail, prepared.source)
     const [snapshot, actions] = initialTransition(def.machine, prepared.input as never)
-    const id = randomUUID()
+    const id = routed?.id ?? randomUUID()
+    const applicant = routed?.parent.applicant ?? actor.id
     const state = stateKey(snapshot.value)
     const outbox = [{ topic: `${def.id}.submitted`, payload: { caseId: id } }, ...outboxFromActions(def, id, actions)]
     const persisted = JSON.stringify(def.machine.getPersistedSnapshot(snapshot))
     const pinned = Object.fromEntries(Object.entries(policy.values).map(([k, v]) => [k, { value: v.value, source: `${v.source} [policy ${v.from}@${v.version}]` }]))
-    return this.#deps.db.transaction().execute(async (trx) => {
+    {
       const declared = declaredClocks(snapshot)
       const plan = declared.length === 0
         ? { clocks: [], changes: [] as ClockChange[] }
@@ -152,13 +193,16 @@ export class Engine {
             definitions: def.clocks, after: declared, existing: [], policy: (k) => pinned[k], cal: await loadWorkCalendar(trx, input.jurisdiction),
             today, event: { type: def.creationEvent, payload: {}, actorId: actor.id, actorRole: actor.role }, extend: [], recompute: false,
           })
-      const eventPayload = JSON.stringify({ materials: input.materials, ...(plan.changes.length ? { clockChanges: plan.changes } : {}) })
+      const eventPayload = JSON.stringify({
+        materials: input.materials, ...(routed ? { routedFrom: routed.parent.id } : {}), ...(plan.changes.length ? { clockChanges: plan.changes } : {}),
+      })
       const inserted = await sql<CaseRow>`
       with c as (
         insert into cases (id, procedure, machine_version, jurisdiction, policy_version, policy_values, state, status, snapshot, version,
-                           applicant, institution, created_at, updated_at)
+                           applicant, institution, department, parent_id, created_at, updated_at)
         values (${id}, ${def.id}, ${def.version}, ${input.jurisdiction}, ${policy.version}, ${JSON.stringify(pinned)}::jsonb, ${state}, 'active',
-                ${persisted}::jsonb, 1, ${actor.id}, ${JSON.stringify(input.institution)}::jsonb, ${now}, ${now})
+                ${persisted}::jsonb, 1, ${applicant}, ${JSON.stringify(input.institution)}::jsonb, ${input.department ?? def.department},
+                ${input.parentId ?? null}::uuid, ${now}, ${now})
         returning *
       ), e as (
         insert into case_events (case_id, seq, type, payload, actor_id, actor_role, at, state_before, state_after, status_code)
@@ -177,7 +221,7 @@ export class Engine {
       // A new case has no timers to cancel: only arm.
       await rearmTimers(trx, def, id, plan.clocks, plan.changes, { type: def.creationEvent, seq: 1 }, now, { fresh: true })
       return { row, snapshot, definition: def }
-    })
+    }
   }
 
   /**
@@ -206,6 +250,20 @@ export class Engine {
     return this.apply(caseId, { type: DEADLINES_RECOMPUTED, payload: { reason } }, actor)
   }
 
+  /**
+   * Claims, releases or reassigns a case (CASE_CLAIMED, CASE_RELEASED, CASE_REASSIGNED: engine-level, the state
+   * stays; src/engine/claims.ts). With an expected version: one statement under the version check; without: the
+   * row is locked, so concurrent claims queue and the later ones see the holder.
+   */
+  async claim(caseId: string, request: ClaimRequest, actor: Principal, expectedVersion?: number): Promise<AppliedCase> {
+    const now = this.#deps.clock.now()
+    const restore = (r: CaseRow) => restoreSnapshot(definitionOf(r), r)
+    const row = expectedVersion !== undefined
+      ? await applyClaim(this.#deps.db, caseId, request, actor, expectedVersion, now, restore)
+      : await this.#deps.db.transaction().execute((trx) => applyClaim(trx, caseId, request, actor, undefined, now, restore))
+    return { row, snapshot: restore(row), definition: definitionOf(row) }
+  }
+
   /** The same as apply, inside a transaction the caller owns (the timer worker claims and applies in one). */
   async applyIn(trx: Transaction<Database>, caseId: string, event: EventInput, actor: Principal, expectedVersion?: number, options: ApplyOptions = {}): Promise<AppliedCase> {
     return this.#apply(trx, caseId, event, actor, expectedVersion, options)
@@ -222,7 +280,9 @@ export class Engine {
     let query = db.selectFrom('cases').selectAll().where('id', '=', caseId)
     if (expectedVersion === undefined) query = query.forUpdate()
     const row = preloaded ?? (await query.executeTakeFirst())
-    if (!row || !canSeeCase(actor, row)) throw caseNotFound(caseId)
+    if (!row) throw caseNotFound(caseId)
+    // A routed case's event carried out for its one-window application was authorised by the application's event.
+    if (!options.routedFrom) enforceOnCase(actor, 'case.event', caseId, row, event.type)
     if (expectedVersion !== undefined && row.version !== expectedVersion) throw staleVersion(caseId, expectedVersion, row.version)
     const version = row.version
     const def = definitionOf(row)
@@ -234,13 +294,20 @@ export class Engine {
       throw invalidTransition(event.type, row.state, allowedEvents(def, snapshot))
     }
     if (!spec.roles.includes(actor.role)) throw roleNotAllowed(event.type, actor.role, spec.roles)
+    refuseIfHeldByAnother(row, actor)
     const payload = (event.payload ?? {}) as Record<string, unknown>
     const errors = recompute ? [] : payloadErrors(def, event.type, payload)
     if (errors.length > 0) throw invalidPayload(event.type, errors)
+    if (row.parent_id && !options.routedFrom && actor.role === 'applicant' && spec.statusCode === 7) throw answerThroughApplication(caseId, row.parent_id)
 
     const now = this.#deps.clock.now()
     const issued: ProcedureEvent['issued'] = {}
-    if (spec.allocates === 'filingNumber') issued.filingNumber = await this.#allocateFilingNumber(inTransaction(row), row.jurisdiction, now)
+    const allocates = [spec.allocates ?? []].flat()
+    if (allocates.includes('filingNumber')) issued.filingNumber = await this.#allocateFilingNumber(inTransaction(row), row.jurisdiction, now)
+    if (allocates.includes('childCases')) {
+      inTransaction(row)
+      issued.childCaseIds = ((snapshot.context as Partial<OneWindowContext>).routes ?? []).map(() => randomUUID())
+    }
     const machineEvent: ProcedureEvent = { type: event.type, payload, at: now.toISOString(), actor: { id: actor.id, role: actor.role }, issued }
     const [next, actions]: [AnyMachineSnapshot, readonly { type: string; params?: unknown }[]] = recompute
       ? [snapshot, []]
@@ -254,6 +321,18 @@ export class Engine {
     const status = next.status === 'done' ? 'done' : 'active'
     const seq = version + 1
     const outbox = outboxFromActions(def, caseId, actions)
+    const lapse = claimLapses(row, next)
+
+    // A one-window application acting on its routed cases locks them first (routed case before application, the
+    // order a routed case reporting back takes), so the two never wait on each other in a cycle.
+    const childActions = (actions as readonly EngineAction[]).filter((a) => CHILD_ACTIONS.has(a.type) || a.type === 'scheduleReminder')
+    if (childActions.length > 0) {
+      const trx = inTransaction(row)
+      await sql`select id from cases where parent_id = ${caseId} order by id for update`.execute(trx)
+    }
+    // A routed case reports its decision or its request for material to the application in the same transaction.
+    const reports = row.parent_id && !options.routedFrom && !recompute ? reportsToApplication(def, snapshot, next, { type: event.type, payload }) : []
+    if (reports.length > 0) inTransaction(row)
 
     // Clocks: only when the declared clocks change, a clock is extended, or a calendar changed.
     const extend = actions.filter((a) => a.type === 'extendClock').map((a) => String((a.params as { clock?: string })?.clock))
@@ -274,6 +353,7 @@ export class Engine {
       ...payload,
       ...(issued.filingNumber ? { filingNumber: issued.filingNumber } : {}),
       ...(plan.changes.length ? { clockChanges: plan.changes } : {}),
+      ...(lapse ? { claimLapsed: { previousHolder: row.assignee, reason: `the case no longer waits on ${row.assignee_role}` } } : {}),
     }
     const persisted = def.machine.getPersistedSnapshot(next)
     // One statement: the versioned UPDATE gates the history and outbox inserts (no row updated → nothing inserted).
@@ -281,7 +361,10 @@ export class Engine {
       with u as (
         update cases set snapshot = ${JSON.stringify(persisted)}::jsonb, state = ${state},
                status = ${status}, version = ${seq}, updated_at = ${now},
-               filing_number = coalesce(${issued.filingNumber ?? null}::text, filing_number)
+               filing_number = coalesce(${issued.filingNumber ?? null}::text, filing_number),
+               assignee = case when ${lapse}::boolean then null else assignee end,
+               assignee_role = case when ${lapse}::boolean then null else assignee_role end,
+               claimed_at = case when ${lapse}::boolean then null else claimed_at end
         where id = ${caseId} and version = ${version}
         returning id, version
       ), e as (
@@ -302,9 +385,85 @@ export class Engine {
       await storeClocks(trx, caseId, row.jurisdiction, plan.clocks, now)
       await rearmTimers(trx, def, caseId, plan.clocks, plan.changes, { type: event.type, seq }, now)
     }
+    if (childActions.length > 0) {
+      await this.#carryOutForApplication(inTransaction(row), row, snapshot, next, childActions, machineEvent, actor, seq, now)
+    }
+    for (const report of reports) {
+      await this.#reportToApplication(inTransaction(row), row.parent_id!, { ...report, payload: { childId: caseId, ...report.payload } })
+    }
     const updated: CaseRow = { ...row, snapshot: persisted, state, status, version: seq, updated_at: now,
-      filing_number: issued.filingNumber ?? row.filing_number }
+      filing_number: issued.filingNumber ?? row.filing_number, ...(lapse ? { assignee: null, assignee_role: null, claimed_at: null } : {}) }
     return { row: updated, snapshot: next, definition: def }
+  }
+
+  /**
+   * What a one-window application's event asks of its routed cases, in its transaction: create them (accepted by the
+   * window, or deemed accepted), forward the answer to each department that asked, withdraw the undecided ones, or
+   * arm the follow-up reminder.
+   */
+  async #carryOutForApplication(
+    trx: Transaction<Database>, row: CaseRow, before: AnyMachineSnapshot, after: AnyMachineSnapshot, actions: readonly EngineAction[],
+    event: ProcedureEvent, actor: Principal, seq: number, now: Date,
+  ): Promise<void> {
+    const context = after.context as OneWindowContext
+    const routedFrom = row.id
+    for (const action of actions) {
+      if (action.type === 'routeChildren') {
+        const how = (action.params as { how: 'accept' | 'deemed' }).how
+        for (const child of childrenToCreate(context, event.issued?.childCaseIds ?? [])) {
+          const def = findProcedure(child.route.procedure)!
+          await this.#createIn(trx, def, {
+            procedure: def.id, jurisdiction: row.jurisdiction, institution: child.route.institution, materials: child.materials,
+            department: child.route.department, parentId: row.id,
+          }, actor, { id: child.id, parent: row })
+          // The window's acceptance stands for the routed procedure's own (行政许可法 第二十六条).
+          const steps = how === 'accept' ? def.windowAcceptance?.accept : def.windowAcceptance?.deemed
+          for (const type of steps ?? []) {
+            const sender = how === 'accept' ? actor : SYSTEM_PRINCIPAL
+            const payload = how === 'deemed' ? { clock: 'intakeLimit', dueOn: shanghaiDate(now) } : {}
+            await this.#apply(trx, child.id, { type, payload }, sender, undefined, { routedFrom })
+          }
+        }
+      } else if (action.type === 'forwardSupplement') {
+        const sent = (event.payload as { materials: { item: string; documentRef: string; title?: string }[] }).materials
+        for (const answer of supplementAnswers(before.context as OneWindowContext, sent)) {
+          const child = await trx.selectFrom('cases').selectAll().where('id', '=', answer.childId).executeTakeFirstOrThrow()
+          const def = definitionOf(child)
+          const type = resubmitEventOf(def, candidateEvents(restoreSnapshot(def, child)))
+          // A department that decided meanwhile no longer waits for the answer.
+          if (!type || answer.materials.length === 0) continue
+          await this.#apply(trx, answer.childId, { type, payload: { materials: answer.materials } }, actor, undefined, { routedFrom })
+        }
+      } else if (action.type === 'forwardToChildren') {
+        const type = (action.params as { event: string }).event
+        for (const childId of undecidedChildren(before.context as OneWindowContext)) {
+          const child = await trx.selectFrom('cases').selectAll().where('id', '=', childId).executeTakeFirstOrThrow()
+          if (!candidateEvents(restoreSnapshot(definitionOf(child), child)).includes(type)) continue
+          await this.#apply(trx, childId, { type, payload: event.payload }, actor, undefined, { routedFrom })
+        }
+      } else if (action.type === 'scheduleReminder') {
+        const { clock, event: type } = action.params as { clock: string; event: string }
+        const on = context.followUp?.eligibleFrom
+        if (!on) continue
+        // A durable timer like a clock's: the worker fires it once, through this same engine.
+        await trx.updateTable('timers').set({ status: 'cancelled', settled_at: now, outcome: 'replaced' })
+          .where('case_id', '=', row.id).where('clock_name', '=', clock).where('status', '=', 'pending').execute()
+        await trx.insertInto('timers').values({
+          case_id: row.id, clock_name: clock, event_type: type, due_at: startOfShanghaiDay(on), status: 'pending', armed_at: now, armed_seq: seq,
+        }).execute()
+      }
+    }
+  }
+
+  /** A routed case's decision or request, reported to its application; an application that no longer takes it ignores it. */
+  async #reportToApplication(trx: Transaction<Database>, applicationId: string, report: { type: string; payload: Record<string, unknown> }): Promise<void> {
+    try {
+      await this.#apply(trx, applicationId, report, SYSTEM_PRINCIPAL, undefined, {})
+    } catch (err) {
+      // Checks come before any write: a refused report changes nothing (e.g. the application was withdrawn meanwhile).
+      if (err instanceof DomainError && (err.code === 'invalid-transition' || err.code === 'rule-not-satisfied')) return
+      throw err
+    }
   }
 
   /** Filing numbers are unique and gapless per jurisdiction and year (Asia/Shanghai), allocated in the event's transaction. */

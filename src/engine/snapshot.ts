@@ -46,3 +46,12 @@ export function activeStateMeta(snapshot: AnyMachineSnapshot): StateMeta | undef
   const nodes = snapshot._nodes.filter((n) => n.type === 'atomic' || n.type === 'final')
   return nodes.at(-1)?.meta as StateMeta | undefined
 }
+
+/** The decision a routed case's state stands for (StateMeta.outcome on any active node), if any. */
+export function stateOutcome(snapshot: AnyMachineSnapshot): StateMeta['outcome'] | undefined {
+  for (const node of snapshot._nodes) {
+    const outcome = (node.meta as StateMeta | undefined)?.outcome
+    if (outcome) return outcome
+  }
+  return undefined
+}

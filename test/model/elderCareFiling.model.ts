@@ -105,6 +105,7 @@ export const model: ProcedureModel = {
     REFUSE_FILING: [{ reasons: ['养老服务场所未与医疗服务区域分区管理'] }],
     FILE: [{ serviceScope: '失能老年人照护', elderCareBeds: 60 }],
     BEGIN_POST_FILING_CHECK: [{ plannedOn: day }],
+    SCHEDULE_INSPECTION: [{ plannedOn: day, drawId: 'draw-model' }],
     RECORD_INSPECTION_PASSED: [{ findings: '合格' }],
     RECORD_INSPECTION_FAILED: [{ findings: ['消防通道堵塞'], rectifyBy: '2026-05-01' }],
     CONFIRM_RECTIFIED: [{ findings: '已整改' }],

@@ -42,8 +42,9 @@ function pathsFor(model: ProcedureModel, application: ProcedureModel['applicatio
   return getShortestPaths(def.machine, { input: prepared.input as never, events: concreteEvents(model) as never, serializeState: serializeState as never })
 }
 
-const official = (role: Role, jurisdiction: string): Principal =>
-  role === 'system' ? SYSTEM_PRINCIPAL : { id: `${role}-model`, role, jurisdiction }
+/** The case's own staff: the window's clerks, the handling department's officers, heads and supervisors. */
+const official = (role: Role, jurisdiction: string, department?: string): Principal =>
+  role === 'system' ? SYSTEM_PRINCIPAL : { id: `${role}-model`, role, jurisdiction, department: role === 'clerk' ? 'serviceCentre' : department }
 
 export function modelTests(model: ProcedureModel): void {
   const def = procedures[model.procedure]!
@@ -96,7 +97,7 @@ export function modelTests(model: ProcedureModel): void {
           let version = row.version
           for (const step of steps) {
             const role = (def.events[step.type]?.roles[0] ?? 'system') as Role
-            const actor = role === 'applicant' ? applicant : official(role, application.jurisdiction)
+            const actor = role === 'applicant' ? applicant : official(role, application.jurisdiction, row.department)
             version = (await engine.apply(row.id, { type: step.type, payload: step.payload }, actor, role === 'system' ? undefined : version)).row.version
           }
           const history = await db.selectFrom('case_events').select(['seq', 'type', 'state_after']).where('case_id', '=', row.id).orderBy('seq').execute()
