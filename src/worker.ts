@@ -1,5 +1,6 @@
 /**
- * Process entry of `npm run worker`: fires due timers, outside the HTTP server. Validated configuration, the
+ * Process entry of `npm run worker`: fires due timers and delivers the outbox by webhook (docs/WEBHOOKS.md; off with
+ * ONEWINDOW_WEBHOOKS=false), outside the HTTP server. Validated configuration, the
  * database (PostgreSQL via DATABASE_URL; PGlite only while no server holds its folder), ONEWINDOW_WORKER_CONCURRENCY
  * worker loops. SIGTERM/SIGINT: each loop finishes the batch in hand (it commits), the database closes, exit 0.
  * Exit codes: 2 bad configuration, 3 the embedded database is held by another process, 1 anything else.
@@ -14,13 +15,17 @@ import { systemClock } from './engine/clock.ts'
 import { createPolicyStore } from './policy/store.ts'
 import { loadWorkerSettings } from './timers/config.ts'
 import { startTimerWorkers } from './timers/pool.ts'
+import { loadDispatcherSettings } from './outbox/config.ts'
+import { startDispatchers } from './outbox/dispatcher.ts'
 
 async function main(): Promise<void> {
   let config
   let settings
+  let webhooks
   try {
     config = loadConfig()
     settings = loadWorkerSettings()
+    webhooks = loadDispatcherSettings()
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`onewindow worker: ${err.message}`)
@@ -31,7 +36,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel)
   let database: DatabaseHandle
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: settings.concurrency + 1 })
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: settings.concurrency + 2 })
   } catch (err) {
     if (err instanceof DataDirLockedError) {
       console.error(
@@ -57,6 +62,10 @@ async function main(): Promise<void> {
     database, engine, clock: systemClock, concurrency: settings.concurrency, batchSize: settings.batchSize,
     pollIntervalMs: settings.pollIntervalMs, logger, name: `worker-${process.pid}`,
   })
+  const { enabled, ...dispatch } = webhooks
+  const dispatchers = enabled
+    ? startDispatchers({ db: database.db, kind: database.kind, clock: systemClock, logger, name: `webhooks-${process.pid}`, ...dispatch })
+    : undefined
   let fired = 0
   let discarded = 0
   for (const w of workers.workers) {
@@ -75,7 +84,7 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     logger.info({ signal }, 'stopping: finishing the batches in hand')
-    await workers.stop()
+    await Promise.all([workers.stop(), dispatchers?.stop()])
     await database.close()
     logger.info({ fired, discarded }, 'timer worker stopped')
     process.exit(0)
