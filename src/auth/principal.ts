@@ -1,5 +1,7 @@
 /** The authenticated caller. It comes from the verified token only, never from a request body. */
 import type { Role } from '../../machines/types.ts'
+import { codePrefix, isWithin } from '../divisions/index.ts'
+import { authorize } from './authorize.ts'
 
 export interface Principal {
   /** Subject of the token (the person, or the applicant institution's account). */
@@ -15,32 +17,21 @@ export const SYSTEM_PRINCIPAL: Principal = { id: 'system', role: 'system', juris
 
 /**
  * The code prefix shared by a division and every division below it (GB/T 2260: province XX0000 ⊃ city XXXX00 ⊃
- * county XXXXXX); '' for the national scope 000000.
+ * county XXXXXX); '' for the national scope 000000. For SQL filters; decisions use `inJurisdiction`.
  */
 export function jurisdictionPrefix(scope: string): string {
-  if (scope === '000000') return ''
-  if (scope.endsWith('0000')) return scope.slice(0, 2)
-  if (scope.endsWith('00')) return scope.slice(0, 4)
-  return scope
+  return codePrefix(scope)
 }
 
-/** Whether `code` lies in the subtree of `scope`. */
+/** Whether `code` lies in the subtree of `scope` (the division data's parent chain; src/divisions). */
 export function inJurisdiction(scope: string, code: string): boolean {
-  return code.startsWith(jurisdictionPrefix(scope))
+  return isWithin(scope, code)
 }
 
 /**
- * Who may see a case. Applicants see their own; officials the cases of their division and those below it;
- * admins and the system everything. A case one may not see is answered as not found, so ids leak nothing.
+ * Whether the principal may see a case (src/auth/authorize.ts decides; this is its `case.read` answer). A case one
+ * may not see is answered as not found, so ids leak nothing.
  */
-export function canSeeCase(principal: Principal, row: { applicant: string; jurisdiction: string }): boolean {
-  switch (principal.role) {
-    case 'applicant':
-      return row.applicant === principal.id
-    case 'admin':
-    case 'system':
-      return true
-    default:
-      return inJurisdiction(principal.jurisdiction, row.jurisdiction)
-  }
+export function canSeeCase(principal: Principal, row: { applicant: string; jurisdiction: string; department?: string }): boolean {
+  return authorize(principal, 'case.read', { case: { department: '', ...row } }).allow
 }
