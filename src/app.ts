@@ -13,6 +13,9 @@ import type { Clock } from './engine/clock.ts'
 import type { TokenVerifier } from './auth/tokens.ts'
 import problems from './http/plugins/problems.ts'
 import authenticate from './http/plugins/authenticate.ts'
+import access from './http/plugins/access.ts'
+import audit from './http/plugins/audit.ts'
+import auditRoutes from './http/routes/audit.ts'
 import { Problem } from './http/schemas/problem.ts'
 import caseRoutes from './http/routes/cases.ts'
 import caseEventRoutes from './http/routes/caseEvents.ts'
@@ -21,6 +24,11 @@ import healthRoutes from './http/routes/health.ts'
 import calendarRoutes from './http/routes/calendars.ts'
 import adminCalendarRoutes from './http/routes/adminCalendars.ts'
 import policyRoutes from './http/routes/policies.ts'
+import oneWindowApplicationRoutes from './http/routes/oneWindowApplications.ts'
+import oneWindowPlanRoutes from './http/routes/oneWindowPlans.ts'
+import worklistRoutes from './http/routes/worklists.ts'
+import inspectionRoutes from './http/routes/inspections.ts'
+import adminWebhookRoutes from './http/routes/adminWebhooks.ts'
 import type { DatabasePolicyStore } from './policy/dbStore.ts'
 
 export interface AppOptions {
@@ -85,7 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           'time limits on the working-day calendar. Every error is application/problem+json with a stable `code`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      tags: [{ name: 'cases' }, { name: 'procedures' }, { name: 'health' }],
+      tags: [{ name: 'cases' }, { name: 'procedures' }, { name: 'one-window' }, { name: 'health' }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   })
@@ -93,12 +101,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authenticate, { verifier: options.verifier })
 
   const { db, kind } = options.database
+  await app.register(access, { db })
+  await app.register(audit, { db, clock: options.clock })
   await app.register(healthRoutes, { db, kind })
   await app.register(procedureRoutes)
   await app.register(caseRoutes, { engine: options.engine, db, clock: options.clock })
   await app.register(caseEventRoutes, { engine: options.engine, db, clock: options.clock })
   await app.register(calendarRoutes, { db })
+  await app.register(worklistRoutes, { engine: options.engine, db, clock: options.clock })
   await app.register(adminCalendarRoutes, { db, engine: options.engine, clock: options.clock })
+  await app.register(inspectionRoutes, { db, engine: options.engine, clock: options.clock })
+  await app.register(adminWebhookRoutes, { db, clock: options.clock })
+  await app.register(auditRoutes, { db })
   await app.register(policyRoutes, { db, clock: options.clock, ...(options.policies ? { policies: options.policies } : {}) })
+  await app.register(oneWindowApplicationRoutes, { engine: options.engine, db, clock: options.clock })
+  await app.register(oneWindowPlanRoutes, { db, clock: options.clock, ...(options.policies ? { policies: options.policies } : {}) })
   return app
 }

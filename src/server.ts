@@ -8,11 +8,15 @@ import { openRuntime } from './runtime.ts'
 import { buildApp } from './app.ts'
 import { DataDirLockedError } from './db/dataDirLock.ts'
 import { startTimerWorkers, type TimerWorkers } from './timers/pool.ts'
+import { loadDispatcherSettings } from './outbox/config.ts'
+import { startDispatchers } from './outbox/dispatcher.ts'
 
 async function main(): Promise<void> {
   let config
+  let webhooks
   try {
     config = loadConfig()
+    webhooks = loadDispatcherSettings()
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`onewindow: ${err.message}`)
@@ -40,6 +44,11 @@ async function main(): Promise<void> {
   const timers: TimerWorkers | undefined = config.inProcessWorker
     ? startTimerWorkers({ database: runtime.database, engine: runtime.engine, clock: runtime.clock, logger, name: 'in-process' })
     : undefined
+  // The outbox goes out by webhook from the same in-process worker (docs/WEBHOOKS.md).
+  const { enabled, ...dispatch } = webhooks
+  const dispatchers = config.inProcessWorker && enabled
+    ? startDispatchers({ db: runtime.database.db, kind: runtime.database.kind, clock: runtime.clock, logger, name: 'in-process-webhooks', ...dispatch })
+    : undefined
 
   let closing = false
   const shutdown = async (signal: string) => {
@@ -47,7 +56,7 @@ async function main(): Promise<void> {
     closing = true
     logger.info({ signal }, 'shutting down')
     await app.close()
-    await timers?.stop()
+    await Promise.all([timers?.stop(), dispatchers?.stop()])
     await runtime.close()
     process.exit(0)
   }

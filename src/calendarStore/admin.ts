@@ -85,7 +85,7 @@ const describeOverride = (o: OverrideInput) => `local ${o.kind === 'closed' ? 'c
  * Throws 400 invalid-request, 403 role-not-allowed, 409 calendar-override-exists (one override per jurisdiction and date).
  */
 export async function addOverride(db: Kysely<Database>, engine: Engine, input: OverrideInput, actor: Principal, options: AdminOptions = {}): Promise<OverrideResult> {
-  requireCalendarAdmin(actor, 'calendar override')
+  requireCalendarAdmin(actor, 'calendar override', { jurisdiction: input.jurisdiction })
   const errors: FieldError[] = []
   validateTarget(input.jurisdiction, input.date, errors)
   check(errors, input.kind === 'closed' || input.kind === 'open', '/kind', 'enum', 'must be closed or open')
@@ -116,7 +116,7 @@ export async function addOverride(db: Kysely<Database>, engine: Engine, input: O
 export async function removeOverride(
   db: Kysely<Database>, engine: Engine, target: { jurisdiction: string; date: string }, actor: Principal, _options: AdminOptions = {},
 ): Promise<OverrideResult> {
-  requireCalendarAdmin(actor, 'calendar override')
+  requireCalendarAdmin(actor, 'calendar override', { jurisdiction: target.jurisdiction })
   const errors: FieldError[] = []
   validateTarget(target.jurisdiction, target.date, errors)
   if (errors.length) throw invalidCalendarRequest(errors)
@@ -146,7 +146,7 @@ export async function removeOverride(
 export async function loadYear(
   db: Kysely<Database>, engine: Engine, year: number, json: unknown, source: string, actor: Principal, options: AdminOptions = {},
 ): Promise<YearLoadResult> {
-  requireCalendarAdmin(actor, 'calendar year load')
+  requireCalendarAdmin(actor, 'calendar year load', 'year')
   const errors: FieldError[] = []
   check(errors, Number.isInteger(year) && year >= MIN_YEAR && year <= MAX_YEAR, '/year', 'range', `must be a year from ${MIN_YEAR} to ${MAX_YEAR}`)
   const trimmedSource = typeof source === 'string' ? source.trim() : ''
@@ -188,7 +188,7 @@ export async function loadYear(
 export async function recomputeForDate(
   db: Kysely<Database>, engine: Engine, target: { jurisdiction: string; date: string }, actor: Principal,
 ): Promise<RecomputeReport> {
-  requireCalendarAdmin(actor, 'deadline recompute')
+  requireCalendarAdmin(actor, 'deadline recompute', { jurisdiction: target.jurisdiction })
   const errors: FieldError[] = []
   validateTarget(target.jurisdiction, target.date, errors)
   if (errors.length) throw invalidCalendarRequest(errors)

@@ -1,5 +1,6 @@
 /** Errors of calendar administration, with stable codes (docs/ERRORS.md, docs/CALENDAR.md). */
-import { DomainError, roleNotAllowed, type FieldError } from '../engine/errors.ts'
+import { DomainError, type FieldError } from '../engine/errors.ts'
+import { enforce } from '../auth/authorize.ts'
 import type { Principal } from '../auth/principal.ts'
 
 /** 400 `invalid-request` naming each bad field, as the HTTP layer's own validation does. */
@@ -22,7 +23,12 @@ export const yearTooOld = (year: number, currentYear: number) =>
     `${year} is before ${currentYear - 1}: only the previous, current and later years may be (re)loaded, so deadlines long past are never rewritten`,
     { year, currentYear })
 
-/** Calendar administration is for administrators (and the system); anyone else gets 403 role-not-allowed. */
-export function requireCalendarAdmin(actor: Principal, action: string): void {
-  if (actor.role !== 'admin' && actor.role !== 'system') throw roleNotAllowed(action, actor.role, ['admin'])
+/**
+ * Calendar administration is for administrators (and the system): a division's overrides for an administrator of it
+ * or one above it; a State Council year (`'year'`) for a national administrator only. src/auth/authorize.ts decides;
+ * anyone else gets 403 role-not-allowed or jurisdiction-not-allowed.
+ */
+export function requireCalendarAdmin(actor: Principal, action: string, target: { jurisdiction: string } | 'year'): void {
+  if (target === 'year') enforce(actor, 'admin.calendarYear', undefined, action)
+  else enforce(actor, 'admin.calendar', { jurisdiction: target.jurisdiction }, action)
 }

@@ -1,12 +1,14 @@
 /** Reads of cases and their history. Never writes: every change goes through the engine. */
 import { sql, type Kysely } from 'kysely'
 import type { Database, CaseRow, CaseEventRow } from '../db/schema.ts'
-import { canSeeCase, jurisdictionPrefix, type Principal } from '../auth/principal.ts'
+import type { Principal } from '../auth/principal.ts'
+import { caseListScope, enforceOnCase } from '../auth/authorize.ts'
 import { caseNotFound, DomainError } from '../engine/errors.ts'
 
 export async function readCase(db: Kysely<Database>, id: string, principal: Principal): Promise<CaseRow> {
   const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst()
-  if (!row || !canSeeCase(principal, row)) throw caseNotFound(id)
+  if (!row) throw caseNotFound(id)
+  enforceOnCase(principal, 'case.read', id, row)
   return row
 }
 
@@ -41,12 +43,11 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 /** Newest first, keyset-paginated on (created_at, id), scoped to what the principal may see. */
 export async function listCases(db: Kysely<Database>, principal: Principal, filter: CaseListFilter) {
   let q = db.selectFrom('cases').selectAll()
-  if (principal.role === 'applicant') q = q.where('applicant', '=', principal.id)
-  else if (principal.role !== 'admin' && principal.role !== 'system') {
-    const prefix = jurisdictionPrefix(principal.jurisdiction)
-    if (prefix.length === 6) q = q.where('jurisdiction', '=', prefix)
-    else if (prefix !== '') q = q.where('jurisdiction', 'like', `${prefix}%`)
-  }
+  const scope = caseListScope(principal)
+  if ('none' in scope) return { items: [], nextCursor: null }
+  if ('applicant' in scope) q = q.where('applicant', '=', scope.applicant)
+  else if (scope.prefix.length === 6) q = q.where('jurisdiction', '=', scope.prefix)
+  else if (scope.prefix !== '') q = q.where('jurisdiction', 'like', `${scope.prefix}%`)
   if (filter.state) q = q.where('state', '=', filter.state)
   if (filter.procedure) q = q.where('procedure', '=', filter.procedure)
   if (filter.cursor) {

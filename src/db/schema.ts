@@ -1,5 +1,6 @@
 /** Row types of the tables, as Kysely sees them. Migrations are the truth; these follow them. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { Department } from '../policy/keys.ts'
 
 type Json = ColumnType<unknown, string, string>
 type Timestamp = ColumnType<Date, Date, Date>
@@ -19,6 +20,14 @@ export interface CasesTable {
   filing_number: string | null
   /** Policy values pinned at submission, each `{ value, source }`. */
   policy_values: ColumnType<unknown, string | undefined, string>
+  /** The department that handles the case (DOMAIN.md §2.12); set at filing. */
+  department: Department
+  /** The one-window application that routed this case, if any. */
+  parent_id: ColumnType<string | null, string | null | undefined, never>
+  /** The official who holds the case (claimed or reassigned to them); set only by the engine (docs/WORKLISTS.md). */
+  assignee: ColumnType<string | null, string | null | undefined, string | null>
+  assignee_role: ColumnType<'clerk' | 'officer' | 'head' | null, string | null | undefined, string | null>
+  claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -47,6 +56,46 @@ export interface OutboxTable {
   created_at: Timestamp
   delivered_at: Timestamp | null
   attempts: Generated<number>
+  /** Webhook delivery (docs/WEBHOOKS.md); null: due from created_at. */
+  next_attempt_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  last_attempt_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  last_status: ColumnType<number | null, number | null | undefined, number | null>
+  last_error: ColumnType<string | null, string | null | undefined, string | null>
+  dead_lettered_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  unroutable_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  endpoint_id: ColumnType<string | null, string | null | undefined, string | null>
+  redeliveries: Generated<number>
+  redelivered_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  redelivered_by: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+/** A department's webhook endpoint for a division and those below it (docs/WEBHOOKS.md). */
+export interface WebhookEndpointsTable {
+  id: Generated<string>
+  jurisdiction: string
+  department: Department
+  url: string
+  secret: string
+  active: boolean
+  created_at: Timestamp
+  created_by: string
+  updated_at: Timestamp
+  updated_by: string
+}
+
+/** One delivery attempt of an outbox message; append-only. */
+export interface OutboxDeliveriesTable {
+  id: Generated<string>
+  outbox_id: string
+  attempt: number
+  endpoint_id: string
+  url: string
+  worker: string
+  attempted_at: Timestamp
+  outcome: 'delivered' | 'rejected' | 'timeout' | 'error'
+  status: number | null
+  error: string | null
+  duration_ms: number
 }
 
 export interface FilingNumberCountersTable {
@@ -112,7 +161,71 @@ export interface CalendarOverridesTable {
   created_by: string
 }
 
+/** The 双随机 inspector roster (docs/INSPECTIONS.md). */
+export interface InspectorsTable {
+  id: string
+  name: string
+  jurisdiction: string
+  department: Department
+  active: boolean
+  created_by: string
+  created_at: Timestamp
+  updated_by: string
+  updated_at: Timestamp
+}
+
+/** A random inspection draw with its seed, exact inputs and result; append-only. */
+export interface InspectionDrawsTable {
+  id: string
+  department: Department
+  jurisdiction: string
+  pool: 'medical' | 'elderCare'
+  period_from: string
+  period_to: string
+  planned_on: string
+  sample_size: number
+  inspectors_per_institution: number
+  seed: string
+  algorithm: string
+  inputs: Json
+  result: Json
+  digest: string
+  drawn_by: string
+  drawn_at: Timestamp
+}
+
+export interface InspectionDrawItemsTable {
+  draw_id: string
+  position: number
+  case_id: string
+  inspectors: Json
+}
+
+/** Append-only audit of reads by officials and of every write (migrations/2026-11-23T05-00_audit_log.ts). */
+export interface AuditLogTable {
+  id: Generated<string>
+  at: Timestamp
+  actor_id: string | null
+  actor_role: string | null
+  actor_jurisdiction: string | null
+  actor_department: string | null
+  action: string
+  case_id: string | null
+  case_ids: string[] | null
+  resource_jurisdiction: string | null
+  route: string
+  method: string
+  status: number
+  ip: string | null
+  request_id: string
+  detail: ColumnType<unknown, string | undefined, never>
+}
+
 export interface Database {
+  inspectors: InspectorsTable
+  inspection_draws: InspectionDrawsTable
+  inspection_draw_items: InspectionDrawItemsTable
+  audit_log: AuditLogTable
   clocks: ClocksTable
   timers: TimersTable
   calendar_years: CalendarYearsTable
@@ -120,6 +233,8 @@ export interface Database {
   cases: CasesTable
   case_events: CaseEventsTable
   outbox: OutboxTable
+  webhook_endpoints: WebhookEndpointsTable
+  outbox_deliveries: OutboxDeliveriesTable
   filing_number_counters: FilingNumberCountersTable
 }
 

@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import type { Principal } from '../auth/principal.ts'
-import { inJurisdiction } from '../auth/principal.ts'
+import { authorize, enforce } from '../auth/authorize.ts'
 import { DomainError, roleNotAllowed, type FieldError } from '../engine/errors.ts'
 import { jurisdictionChain, type PolicyDocument } from './document.ts'
 import { resolvePolicy } from './resolve.ts'
@@ -39,8 +39,11 @@ export const policyNotFound = (jurisdiction: string, at: string) =>
 
 /** Policy administration is for administrators whose jurisdiction covers the target. */
 export function requirePolicyAdmin(actor: Principal, jurisdiction: string, action: string): void {
-  if (actor.role !== 'admin') throw roleNotAllowed(action, actor.role, ['admin'])
-  if (!inJurisdiction(actor.jurisdiction, jurisdiction)) throw outsideJurisdiction(actor.jurisdiction, jurisdiction)
+  // src/auth/authorize.ts decides (admin of the division or one above it); the message stays this module's.
+  const decision = authorize(actor, 'admin.policy', { jurisdiction })
+  if (decision.allow) return
+  if (decision.code === 'jurisdiction-not-allowed') throw outsideJurisdiction(actor.jurisdiction, jurisdiction)
+  enforce(actor, 'admin.policy', { jurisdiction }, action)
 }
 
 export interface LoadedVersion {

@@ -39,9 +39,9 @@ export interface DatabasePolicyStore extends PolicyStore {
   /** The shipped documents (and any a test adds in their place). */
   documents(): readonly PolicyDocument[]
   /** Shipped and loaded versions of the jurisdictions in a chain, shipped first, loaded in load order. */
-  versionsFor(jurisdictions: readonly string[]): Promise<StoredVersion[]>
+  versionsFor(jurisdictions: readonly string[], within?: Kysely<Database>): Promise<StoredVersion[]>
   /** Like resolve, with where each contributing document came from. */
-  resolveDetailed(jurisdiction: string, on: string): Promise<{ policy: ResolvedPolicy; versions: StoredVersion[] }>
+  resolveDetailed(jurisdiction: string, on: string, within?: Kysely<Database>): Promise<{ policy: ResolvedPolicy; versions: StoredVersion[] }>
 }
 
 export class DuplicatePolicyVersion extends Error {
@@ -57,9 +57,9 @@ export function createDatabasePolicyStore(db: Kysely<Database>, shipped: PolicyD
   }
   const pdb = policyDb(db)
 
-  async function versionsFor(jurisdictions: readonly string[]): Promise<StoredVersion[]> {
+  async function versionsFor(jurisdictions: readonly string[], within?: Kysely<Database>): Promise<StoredVersion[]> {
     const wanted = new Set(jurisdictions)
-    const rows = wanted.size === 0 ? [] : await pdb.selectFrom('policy_documents')
+    const rows = wanted.size === 0 ? [] : await (within ? policyDb(within) : pdb).selectFrom('policy_documents')
       .select(['document', 'loaded_at', 'loaded_by'])
       .where('jurisdiction', 'in', [...wanted])
       .orderBy('loaded_at').orderBy('id')
@@ -70,13 +70,13 @@ export function createDatabasePolicyStore(db: Kysely<Database>, shipped: PolicyD
     ]
   }
 
-  async function resolveDetailed(jurisdiction: string, on: string) {
-    const versions = await versionsFor(jurisdictionChain(jurisdiction))
+  async function resolveDetailed(jurisdiction: string, on: string, within?: Kysely<Database>) {
+    const versions = await versionsFor(jurisdictionChain(jurisdiction), within)
     return { policy: resolvePolicy(versions.map((v) => v.document), jurisdiction, on), versions }
   }
 
   return {
-    resolve: async (jurisdiction, on) => (await resolveDetailed(jurisdiction, on)).policy,
+    resolve: async (jurisdiction, on, within) => (await resolveDetailed(jurisdiction, on, within)).policy,
     resolveDetailed,
     versionsFor,
     documents: () => shipped,

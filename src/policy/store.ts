@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { Value } from 'typebox/value'
 import { PolicyDocument } from './document.ts'
 import { resolvePolicy, type ResolvedPolicy } from './resolve.ts'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.ts'
 import { limitBases, promisedExceedsStatutory, valueShapeErrors } from './keys.ts'
 import { isIsoDate } from '../calendar/shanghai.ts'
 import type { FieldError } from '../engine/errors.ts'
@@ -57,7 +59,11 @@ export function loadPolicyDocuments(dir: string = POLICIES_DIR): PolicyDocument[
  * loaded into the database; the file-backed store serves the shipped documents.
  */
 export interface PolicyStore {
-  resolve(jurisdiction: string, on: string): Promise<ResolvedPolicy>
+  /**
+   * @param within the transaction to read in, when the caller holds one (PGlite has a single connection: a read
+   * outside the caller's transaction would wait for it forever).
+   */
+  resolve(jurisdiction: string, on: string, within?: Kysely<Database>): Promise<ResolvedPolicy>
 }
 
 export function createPolicyStore(documents: PolicyDocument[] = loadPolicyDocuments()): PolicyStore & { documents(): readonly PolicyDocument[] } {

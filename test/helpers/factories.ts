@@ -37,3 +37,18 @@ export const principals = {
   otherCountyOfficer: { id: 'officer-9', role: 'officer', jurisdiction: '421221', department: 'health' },
   otherCityOfficer: { id: 'officer-8', role: 'officer', jurisdiction: '371302', department: 'health' },
 } satisfies Record<string, Principal>
+
+/**
+ * The same staff in another department: officers, heads and supervisors act only on their own department's cases
+ * (src/auth/authorize.ts), so a 民政 case is handled by `departmentStaff('civilAffairs')`. Ids stay the same.
+ */
+export function departmentStaff(department: string) {
+  return {
+    ...principals,
+    officer: { ...principals.officer, department },
+    head: { ...principals.head, department },
+    supervisor: { ...principals.supervisor, department },
+    otherCountyOfficer: { ...principals.otherCountyOfficer, department },
+    otherCityOfficer: { ...principals.otherCityOfficer, department },
+  } satisfies Record<string, Principal>
+}

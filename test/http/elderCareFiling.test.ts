@@ -5,9 +5,12 @@
  */
 import t, { type Test } from 'tap'
 import { buildTestApp, send, type TestApp } from '../helpers/app.ts'
-import { principals as p } from '../helpers/factories.ts'
+import { departmentStaff } from '../helpers/factories.ts'
 import { SYSTEM_PRINCIPAL, type Principal } from '../../src/auth/principal.ts'
 import { DIRECT_ITEMS, elderCareApplication, elderCareTestPolicies } from '../model/elderCareFiling.model.ts'
+
+/** 民政 handles the elderly-care filing. */
+const p = departmentStaff('civilAffairs')
 
 type Res = { statusCode: number; body: string; json(): any }
 type ClockView = { name: string; kind: string; status: string; startedOn: string; dueOn: string | null; colour: string | null; restarts: unknown[]; pauses: { kind: string; workingDays: number | null; noticeWorkingDays: number | null }[] }

@@ -4,10 +4,13 @@
  */
 import t, { type Test } from 'tap'
 import { buildTestApp, send, type TestApp } from '../helpers/app.ts'
-import { principals as p } from '../helpers/factories.ts'
+import { departmentStaff } from '../helpers/factories.ts'
 import { SYSTEM_PRINCIPAL, type Principal } from '../../src/auth/principal.ts'
 import type { PolicyDocument } from '../../src/policy/document.ts'
 import { insuranceDesignationApplication, type InsuranceApplicationOptions } from '../model/insuranceDesignation.model.ts'
+
+/** 医保 handles the designation. */
+const p = departmentStaff('healthcareSecurity')
 
 type ClockView = {
   name: string; kind: string; status: string; dueOn: string | null; startedOn: string; amount: number; unit: string; source: string
@@ -293,8 +296,9 @@ t.test('withdrawal by the applicant before the agreement is signed, not after', 
 t.test('Wenshan: accepted the day operation begins, and one 30-working-day limit runs from application to system activation', async (t) => {
   const h = await buildTestApp(t)
   const wenshan: Cast = {
-    applicant: { id: 'ws-1', role: 'applicant', jurisdiction: '532621' }, clerk: { id: 'ws-clerk', role: 'clerk', jurisdiction: '532621' },
-    officer: { id: 'ws-officer', role: 'officer', jurisdiction: '532621' }, head: { id: 'ws-head', role: 'head', jurisdiction: '532621' },
+    applicant: { id: 'ws-1', role: 'applicant', jurisdiction: '532621' }, clerk: { id: 'ws-clerk', role: 'clerk', jurisdiction: '532621', department: 'serviceCentre' },
+    officer: { id: 'ws-officer', role: 'officer', jurisdiction: '532621', department: 'healthcareSecurity' },
+    head: { id: 'ws-head', role: 'head', jurisdiction: '532621', department: 'healthcareSecurity' },
   }
   const c = await file(h, { jurisdiction: '532621', operationStartedOn: '2026-03-02' }, wenshan.applicant)
   const created = await view(h, c.id, wenshan.officer)
@@ -317,7 +321,7 @@ t.test('Wenshan: accepted the day operation begins, and one 30-working-day limit
 t.test('in Wenshan the intake supplement pauses the single limit', async (t) => {
   const h = await buildTestApp(t)
   const applicant: Principal = { id: 'ws-2', role: 'applicant', jurisdiction: '532621' }
-  const clerk: Principal = { id: 'ws-clerk', role: 'clerk', jurisdiction: '532621' }
+  const clerk: Principal = { id: 'ws-clerk', role: 'clerk', jurisdiction: '532621', department: 'serviceCentre' }
   const c = await file(h, { jurisdiction: '532621', operationStartedOn: '2026-01-15', materials: insuranceDesignationApplication().materials.slice(0, 6) }, applicant)
   await send(h, clerk, c.id, 'BEGIN_INTAKE_CHECK')
   await send(h, clerk, c.id, 'REQUEST_SUPPLEMENT', { items: [{ item: 'insuranceStaff', reason: '缺少医保专（兼）职人员名单' }] })

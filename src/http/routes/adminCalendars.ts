@@ -60,12 +60,13 @@ const YearResult = Type.Object({
   report: RecomputeReport,
 })
 
-const adminProblems = { ...commonProblems, 403: problemResponse('only role admin manages calendars (role-not-allowed)') }
+const adminProblems = { ...commonProblems, 403: problemResponse('only role admin, for its own division or one below it, manages calendars; a year only a national admin (role-not-allowed, jurisdiction-not-allowed)') }
 
 const adminCalendarRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; engine: Engine; clock?: Clock }> = async (app, { db, engine, clock = systemClock }) => {
   // Before validation: a caller who may not manage calendars learns that, not what is wrong with the body.
   app.addHook('preValidation', async (request) => {
-    requireCalendarAdmin(requirePrincipal(request), `${request.method} ${request.routeOptions.url ?? request.url}`)
+    const { jurisdiction } = request.params as { jurisdiction?: string }
+    requireCalendarAdmin(requirePrincipal(request), `${request.method} ${request.routeOptions.url ?? request.url}`, jurisdiction === undefined ? 'year' : { jurisdiction })
   })
 
   app.post('/v1/admin/calendars/:jurisdiction/overrides', {

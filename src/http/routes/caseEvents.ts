@@ -27,6 +27,7 @@ export function versionFromIfMatch(header: string | undefined): number {
 
 const caseEventRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Database>; clock: Clock }> = async (app, { engine, db, clock }) => {
   app.post('/v1/cases/:id/events', {
+    config: { access: { action: 'case.event', caseParam: 'id' } },
     schema: {
       operationId: 'applyCaseEvent', tags: ['cases'], security: [{ bearer: [] }],
       summary: 'Send an event (e.g. ACCEPT, REQUEST_SUPPLEMENT, FILE); the actor is the token subject',

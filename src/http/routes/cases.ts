@@ -15,6 +15,7 @@ const security = [{ bearer: [] }]
 
 const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Database>; clock: Clock }> = async (app, { engine, db, clock }) => {
   app.post('/v1/cases', {
+    config: { access: { action: 'case.create' } },
     schema: {
       operationId: 'createCase', tags: ['cases'], security,
       summary: 'File an application (the receipt, 已接件); the applicant is the token subject',
@@ -29,6 +30,7 @@ const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Databas
   })
 
   app.get('/v1/cases/:id', {
+    config: { access: { action: 'case.read', caseParam: 'id' } },
     schema: {
       operationId: 'getCase', tags: ['cases'], security,
       summary: 'A case: its state, record, version (as ETag) and the events the caller may send now',
@@ -42,6 +44,7 @@ const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Databas
   })
 
   app.get('/v1/cases/:id/history', {
+    config: { access: { action: 'case.read', caseParam: 'id' } },
     schema: {
       operationId: 'getCaseHistory', tags: ['cases'], security,
       summary: 'Every event of the case, in order (append-only)',
@@ -54,6 +57,7 @@ const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Databas
   })
 
   app.get('/v1/cases', {
+    config: { access: { action: 'case.list' }, audit: { action: 'case.list' } },
     schema: {
       operationId: 'listCases', tags: ['cases'], security,
       summary: 'Cases visible to the caller, newest first (keyset pagination)',
@@ -64,6 +68,7 @@ const caseRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; db: Kysely<Databas
     const principal = requirePrincipal(request)
     const { state, procedure, cursor, limit } = request.query
     const page = await listCases(db, principal, { state, procedure, cursor, limit: limit ?? 50 })
+    request.auditCaseIds = page.items.map((r) => r.id)
     return { items: page.items.map((r) => toCaseView(r, principal)), nextCursor: page.nextCursor }
   })
 }

@@ -82,7 +82,7 @@ const VersionView = Type.Object({
   document: Type.Unknown({ description: 'the document as stored' }),
 })
 
-const Explanation = Type.Object({
+export const Explanation = Type.Object({
   rule: Type.String({ description: 'DOMAIN.md §2 rule (R1 … R8, §2.10)' }),
   text: Type.String(),
   source: Type.String({ description: 'the source of the policy value that decided, with [policy jurisdiction@version]' }),
@@ -99,7 +99,7 @@ const DecisionView = Type.Object({
   eligibleFrom: Type.Optional(Type.String({ description: 'first day the follow-up may be applied for' })),
 })
 
-const Profile = Type.Object({
+export const Profile = Type.Object({
   founder: literals(['elderlyCareInstitution', 'medicalInstitution']),
   adds: literals(['internalMedicalUnit', 'medicalInstitution', 'elderlyCare']),
   unitKind: Type.Optional(literals(UNIT_KINDS, 'with adds = internalMedicalUnit')),
@@ -117,7 +117,7 @@ const DecideBody = Type.Object({
   profile: Profile,
 }, { additionalProperties: false })
 
-const OneWindowView = Type.Object({
+export const OneWindowView = Type.Object({
   departments: Type.Array(Type.String()),
   required: Type.Boolean(),
   window: Nullable(Type.Object({ department: Type.String(), nameZh: Type.String() })),
@@ -184,6 +184,8 @@ const policyRoutes: FastifyPluginAsyncTypebox<PolicyRouteOptions> = async (app, 
   })
 
   app.post('/v1/procedures/decide', {
+    // A public question sent by POST: it changes nothing, so it is not audited.
+    config: { audit: false },
     schema: {
       operationId: 'decideProcedures', tags: ['procedures'],
       summary: 'The procedures an institution needs in a division, each with the rule and source that decided it (no token needed)',
