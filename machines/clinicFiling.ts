@@ -16,6 +16,7 @@ import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
 import { intakeChecks, intakeEvents, materialsOffChecklist } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
+import { INSPECTION_TEAM_SOURCE, InspectorIds, resultByDrawnInspector, scheduledTeam } from './inspectionTeam.ts'
 
 /** A checklist item, from the jurisdiction's policy (materials are data, never literals here). */
 export interface ChecklistItem {
@@ -46,6 +47,8 @@ export interface ClinicFilingContext {
   filing: { filingNumber: string; filedAt: string; certificate: { scope: string; unitName: string } } | null
   returnReasons: string[] | null
   inspections: { at: string; event: string; detail: string }[]
+  /** The inspectors a 双随机 draw picked for the open inspection (machines/inspectionTeam.ts). */
+  inspectionTeam?: readonly string[] | null
   rectification: { orderedAt: string; findings: string[]; dueBy: string } | null
   revocation: { at: string; reasons: string[] } | null
   withdrawal: { at: string; reason: string | null } | null
@@ -86,6 +89,12 @@ export const clinicFilingRules = {
     description: 'the resubmitted documents are for items named in the notice',
     source: '行政许可法 第三十一条 (不得要求提交与申请事项无关的材料)',
     check: intakeChecks.resubmissionAnswersNotice,
+  },
+  /** 双随机: the drawn inspectors record the result of a drawn inspection. */
+  resultByDrawnInspector: {
+    description: 'the result of a drawn inspection is recorded by one of the inspectors the draw picked',
+    source: INSPECTION_TEAM_SOURCE,
+    check: resultByDrawnInspector,
   },
 } satisfies Record<string, RuleSpec<ClinicFilingContext>>
 
@@ -165,8 +174,8 @@ export const clinicFilingEvents = {
   },
   SCHEDULE_INSPECTION: {
     roles: ['supervisor', 'officer'],
-    payload: obj({ plannedOn: IsoDay, drawId: Type.Optional(Type.String({ maxLength: 100 })) }),
-    description: 'a supervision inspection is scheduled (双随机 draw or targeted)',
+    payload: obj({ plannedOn: IsoDay, drawId: Type.Optional(Type.String({ maxLength: 100 })), inspectors: Type.Optional(InspectorIds) }),
+    description: 'a supervision inspection is scheduled (双随机 draw, naming the draw and its inspectors, or targeted)',
     source: SUPERVISION_SOURCE,
   },
   RECORD_INSPECTION_PASSED: {
@@ -265,6 +274,7 @@ export const clinicFilingMachine = setup({
     noticeCoversEveryMissingItem: clinicFilingRules.noticeCoversEveryMissingItem.check,
     noNoticeSentYet: clinicFilingRules.noNoticeSentYet.check,
     resubmissionAnswersNotice: clinicFilingRules.resubmissionAnswersNotice.check,
+    resultByDrawnInspector: clinicFilingRules.resultByDrawnInspector.check,
   },
   actions: {
     recordSupplementNotice: assign({
@@ -301,6 +311,8 @@ export const clinicFilingMachine = setup({
         ...context.inspections,
         { at: event.at, event: event.type, detail: JSON.stringify(event.payload) },
       ],
+      // A schedule names the team (or none, when targeted); a result closes the inspection and its team.
+      inspectionTeam: ({ event }) => (event.type === 'SCHEDULE_INSPECTION' ? scheduledTeam(event) : null),
     }),
     recordRectificationOrder: assign({
       rectification: ({ event }) => {
@@ -339,6 +351,7 @@ export const clinicFilingMachine = setup({
     filing: null,
     returnReasons: null,
     inspections: [],
+    inspectionTeam: null,
     rectification: null,
     revocation: null,
     withdrawal: null,
@@ -448,10 +461,12 @@ export const clinicFilingMachine = setup({
           on: {
             RECORD_INSPECTION_PASSED: {
               target: 'supervised',
+              guard: 'resultByDrawnInspector',
               actions: ['recordInspection', { type: 'notify', params: { topic: 'clinicFiling.inspectionPassed' } }],
             },
             RECORD_INSPECTION_FAILED: {
               target: 'rectificationOrdered',
+              guard: 'resultByDrawnInspector',
               actions: ['recordInspection', 'recordRectificationOrder', { type: 'notify', params: { topic: 'clinicFiling.rectificationOrdered' } }],
             },
           },

@@ -28,6 +28,7 @@ import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, 
 import { intakeChecks, materialsOffChecklist } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 import type { ChecklistItem } from './clinicFiling.ts'
+import { INSPECTION_TEAM_SOURCE, InspectorIds, resultByDrawnInspector, scheduledTeam } from './inspectionTeam.ts'
 
 /** The two ways a medical institution comes to elderly care (DOMAIN.md P3). */
 export const ELDER_CARE_VARIANTS = ['changeRegistration', 'reuseQualifications'] as const
@@ -102,6 +103,8 @@ export interface ElderCareFilingContext {
   } | null
   refusal: { at: string; reasons: string[]; remedies: Remedy[] } | null
   inspections: { at: string; event: string; kind: 'postFilingCheck' | 'supervision'; detail: string }[]
+  /** The inspectors a 双随机 draw picked for the open inspection (machines/inspectionTeam.ts). */
+  inspectionTeam?: readonly string[] | null
   supervisionPoolEnteredAt: string | null
   rectification: { orderedAt: string; findings: string[]; dueBy: string } | null
   cancellation: { at: string; reasons: string[]; remedies: Remedy[] } | null
@@ -201,6 +204,11 @@ export const elderCareFilingRules = {
     description: 'the institution is already in the elderly-care 双随机 pool',
     source: SUPERVISION,
     check: ({ context }: Args) => context.supervisionPoolEnteredAt !== null,
+  },
+  resultByDrawnInspector: {
+    description: 'the result of a drawn inspection is recorded by one of the inspectors the draw picked',
+    source: INSPECTION_TEAM_SOURCE,
+    check: resultByDrawnInspector,
   },
 } satisfies Record<string, RuleSpec<ElderCareFilingContext>>
 
@@ -324,8 +332,8 @@ export const elderCareFilingEvents = {
   },
   SCHEDULE_INSPECTION: {
     roles: ['supervisor', 'officer'],
-    payload: obj({ plannedOn: IsoDay, drawId: Type.Optional(Type.String({ maxLength: 100 })) }),
-    description: 'a supervision inspection is scheduled (双随机 draw, naming the draw, or targeted)',
+    payload: obj({ plannedOn: IsoDay, drawId: Type.Optional(Type.String({ maxLength: 100 })), inspectors: Type.Optional(InspectorIds) }),
+    description: 'a supervision inspection is scheduled (双随机 draw, naming the draw and its inspectors, or targeted)',
     source: SUPERVISION,
   },
   RECORD_INSPECTION_PASSED: {
@@ -418,6 +426,7 @@ export const elderCareFilingMachine = setup({
     zoneSeparationSatisfied: elderCareFilingRules.zoneSeparationSatisfied.check,
     zoneSeparationFailed: elderCareFilingRules.zoneSeparationFailed.check,
     inSupervisionPool: elderCareFilingRules.inSupervisionPool.check,
+    resultByDrawnInspector: elderCareFilingRules.resultByDrawnInspector.check,
   },
   actions: {
     recordReferral: assign({
@@ -484,6 +493,8 @@ export const elderCareFilingMachine = setup({
     }),
     recordInspection: assign({
       inspections: ({ context, event }) => [...context.inspections, { at: event.at, event: event.type, kind: 'supervision' as const, detail: JSON.stringify(event.payload) }],
+      // A schedule names the team (or none, when targeted); a result closes the inspection and its team.
+      inspectionTeam: ({ event }) => (event.type === 'SCHEDULE_INSPECTION' ? scheduledTeam(event) : null),
     }),
     enterSupervisionPool: assign({ supervisionPoolEnteredAt: ({ context, event }) => context.supervisionPoolEnteredAt ?? event.at }),
     recordRectificationOrder: assign({
@@ -527,6 +538,7 @@ export const elderCareFilingMachine = setup({
     filing: null,
     refusal: null,
     inspections: [],
+    inspectionTeam: null,
     supervisionPoolEnteredAt: null,
     rectification: null,
     cancellation: null,
@@ -646,9 +658,10 @@ export const elderCareFilingMachine = setup({
       meta: meta({ label: '监管中', description: 'in the elderly-care 双随机、一公开 inspection pool', source: SUPERVISION, waitingOn: ['supervisor'] }),
       on: {
         SCHEDULE_INSPECTION: { actions: ['recordInspection', notify('elderCareFiling.inspectionScheduled')] },
-        RECORD_INSPECTION_PASSED: { actions: ['recordInspection', notify('elderCareFiling.inspectionPassed')] },
+        RECORD_INSPECTION_PASSED: { guard: 'resultByDrawnInspector', actions: ['recordInspection', notify('elderCareFiling.inspectionPassed')] },
         RECORD_INSPECTION_FAILED: {
           target: 'rectificationOrdered',
+          guard: 'resultByDrawnInspector',
           actions: ['recordInspection', 'recordRectificationOrder', notify('elderCareFiling.rectificationOrdered')],
         },
       },

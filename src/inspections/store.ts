@@ -204,7 +204,7 @@ export async function createDraw(db: Kysely<Database>, engine: Engine, actor: Pr
     }
     // Each inspection is an event on the institution's case, through the one engine path (docs/ARCHITECTURE.md).
     for (const p of result) {
-      await engine.applyIn(trx as Transaction<Database>, p.caseId, { type: SCHEDULE, payload: { plannedOn, drawId: id } }, actor)
+      await engine.applyIn(trx as Transaction<Database>, p.caseId, { type: SCHEDULE, payload: { plannedOn, drawId: id, inspectors: p.inspectors } }, actor)
     }
     return {
       id, department: request.department, jurisdiction: scope, pool: pool.kind, poolSource: pool.source, period: { from, to }, plannedOn,

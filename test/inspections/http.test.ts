@@ -149,6 +149,19 @@ t.test('a medical-pool draw: reproducible, conflicts excluded, scheduled on each
 
   const [first, second] = draw.result as { caseId: string; inspectors: string[] }[]
   const inspectorOf = (pair: { inspectors: string[] }): Principal => ({ id: pair.inspectors[0]!, role: 'officer', jurisdiction: '421202', department: 'health' })
+  await t.test('only an inspector the draw picked records the result (随机选派执法检查人员); the refusal names the rule', async (t) => {
+    const outsider: Principal = { id: 'officer-not-drawn', role: 'officer', jurisdiction: '421202', department: 'health' }
+    t.notOk(first!.inspectors.includes(outsider.id))
+    const refused = await send(h, outsider, first!.caseId, 'RECORD_INSPECTION_PASSED', { findings: '合格' })
+    t.equal(refused.statusCode, 422)
+    t.match(refused.headers['content-type'], /application\/problem\+json/)
+    const body = refused.json()
+    t.equal(body.code, 'rule-not-satisfied')
+    t.match(body.rules, [{ name: 'resultByDrawnInspector', source: /国办发〔2015〕58号/ }])
+    const supervisorTry = await send(h, p.supervisor, first!.caseId, 'RECORD_INSPECTION_FAILED', { findings: ['消防通道堵塞'], rectifyBy: '2026-05-15' })
+    t.equal(supervisorTry.json().code, 'rule-not-satisfied', 'the supervisor who drew is not one of the inspectors either')
+    t.equal((await ok(t, await h.call(p.officer, 'GET', `/v1/cases/${first!.caseId}`))).state, 'filed.inspectionScheduled', 'nothing recorded')
+  })
   await ok(t, await send(h, inspectorOf(first!), first!.caseId, 'RECORD_INSPECTION_FAILED', { findings: ['医疗废物未分类（检查员记录）'], rectifyBy: '2026-05-15' }))
   h.clock.set('2026-05-12T10:00:00+08:00')
   await ok(t, await send(h, inspectorOf(first!), first!.caseId, 'CONFIRM_RECTIFIED', { findings: '已整改到位' }))

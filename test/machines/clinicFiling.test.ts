@@ -72,6 +72,21 @@ t.test('filing records the issued number; supervision loops until revoked', asyn
   t.equal(revoked.status, 'done')
 })
 
+t.test('a drawn inspection is recorded by its drawn inspectors only; a targeted one by any officer', async (t) => {
+  const filed = run(start(), ev('BEGIN_INTAKE_CHECK'), ev('ACCEPT'), ev('BEGIN_REVIEW'), ev('SCHEDULE_ONSITE_CHECK', { plannedOn: '2026-03-05', workingDaysNeeded: 2 }),
+    ev('RECORD_ONSITE_RESULT', { passed: true, findings: '符合' }), ev('FILE', { scope: '内科' }))
+  const by = (id: string, type: string, payload: Record<string, unknown>) => ({ ...ev(type, payload), actor: { id, role: 'clerk' as const } })
+  const drawn = run(filed, ev('SCHEDULE_INSPECTION', { plannedOn: '2026-06-01', drawId: 'd1', inspectors: ['insp-a', 'insp-b'] }))
+  t.same(drawn.context.inspectionTeam, ['insp-a', 'insp-b'])
+  t.equal(stateKey(run(drawn, by('someone-else', 'RECORD_INSPECTION_PASSED', { findings: '合格' })).value), 'filed.inspectionScheduled', 'refused: not drawn')
+  const passed = run(drawn, by('insp-b', 'RECORD_INSPECTION_PASSED', { findings: '合格' }))
+  t.equal(stateKey(passed.value), 'filed.supervised')
+  t.equal(passed.context.inspectionTeam, null, 'the team closes with the result')
+  const targeted = run(passed, ev('SCHEDULE_INSPECTION', { plannedOn: '2026-09-01' }))
+  t.equal(targeted.context.inspectionTeam, null)
+  t.equal(stateKey(run(targeted, by('any-officer', 'RECORD_INSPECTION_FAILED', { findings: ['x'], rectifyBy: '2026-10-01' })).value), 'filed.rectificationOrdered')
+})
+
 t.test('every state is reachable and every non-final state has a way out', async (t) => {
   const d = describeProcedure(clinicFiling)
   const targets = new Set(d.states.flatMap((s) => s.transitions.map((x) => x.target)))

@@ -197,6 +197,17 @@ t.test('after filing: the post-filing check enrols the institution in the 双随
   t.match(ctx(cancelled).cancellation, { reasons: ['逾期未整改'], remedies: [{ remedy: 'administrativeReconsideration' }, { remedy: 'administrativeLitigation' }] })
 })
 
+t.test('under supervision, a drawn inspection is recorded by its drawn inspectors only', async (t) => {
+  const supervised = run(toZoneCheck(), zonePassed, file, ev('BEGIN_POST_FILING_CHECK', { plannedOn: '2026-04-01' }), ev('RECORD_INSPECTION_PASSED', { findings: '合格' }))
+  t.equal(at(supervised), 'underSupervision')
+  const drawn = run(supervised, ev('SCHEDULE_INSPECTION', { plannedOn: '2026-06-01', drawId: 'd1', inspectors: ['insp-a'] }))
+  const by = (id: string, e: Ev) => ({ ...e, actor: { id, role: 'officer' as const } })
+  const result = ev('RECORD_INSPECTION_FAILED', { findings: ['消防通道堵塞'], rectifyBy: '2026-07-01' })
+  t.equal(at(run(drawn, by('not-drawn', result))), 'underSupervision', 'refused: not a drawn inspector')
+  t.equal(at(run(drawn, by('insp-a', result))), 'rectificationOrdered')
+  t.equal(ctx(run(drawn, by('insp-a', ev('RECORD_INSPECTION_PASSED', { findings: '合格' })))).inspectionTeam, null, 'the team closes with the result')
+})
+
 t.test('the limit passing marks the case overdue and escalates, without a deemed filing', async (t) => {
   const s = run(start(), ev('BEGIN_COMPLETENESS_CHECK'))
   const expiry = ev('COMPLETENESS_LIMIT_PASSED', { clock: 'completenessLimit', dueOn: '2026-03-09' }, '2026-03-10T01:00:00.000Z')
