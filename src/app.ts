@@ -30,6 +30,7 @@ import worklistRoutes from './http/routes/worklists.ts'
 import inspectionRoutes from './http/routes/inspections.ts'
 import adminWebhookRoutes from './http/routes/adminWebhooks.ts'
 import type { DatabasePolicyStore } from './policy/dbStore.ts'
+import { FORMATS } from './validation/formats.ts'
 
 export interface AppOptions {
   database: DatabaseHandle
@@ -60,7 +61,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     return503OnClosing: true,
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Our formats check the check characters of 统一社会信用代码 and 公民身份号码 (src/validation/formats.ts).
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true, formats: FORMATS } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // JSON only: a text/plain body would otherwise reach validation as a string.

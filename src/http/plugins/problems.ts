@@ -6,6 +6,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type FieldError } from '../../engine/errors.ts'
+import { formatProblem } from '../../validation/formats.ts'
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
@@ -39,9 +40,22 @@ export function sendProblem(
     .send({ type: `urn:onewindow:problem:${code}`, title, status, detail, instance: request.url, code, requestId: request.id, ...extensions })
 }
 
-function validationErrors(err: FastifyError): FieldError[] {
+/** The value at a JSON pointer in the validated part of the request (to say why a format failed). */
+function valueAt(request: FastifyRequest, context: string, pointer: string): unknown {
+  const parts: Record<string, unknown> = { body: request.body, querystring: request.query, params: request.params, headers: request.headers }
+  let value = parts[context]
+  for (const key of pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+    if (value === null || typeof value !== 'object') return undefined
+    value = (value as Record<string, unknown>)[key]
+  }
+  return value
+}
+
+function validationErrors(err: FastifyError, request: FastifyRequest): FieldError[] {
   const context = err.validationContext ?? 'body'
   return (err.validation ?? []).map((v) => {
+    const format = v.keyword === 'format' ? (v.params as { format?: string })?.format : undefined
+    const why = format ? formatProblem(format, valueAt(request, context, v.instancePath)) : null
     const missing = (v.params as { missingProperty?: string })?.missingProperty
     const extra = (v.params as { additionalProperty?: string })?.additionalProperty
     const path = `/${context}${v.instancePath}${missing ? `/${missing}` : extra ? `/${extra}` : ''}`
@@ -49,7 +63,7 @@ function validationErrors(err: FastifyError): FieldError[] {
     return {
       name: path,
       code: v.keyword,
-      reason: `${v.message ?? 'is invalid'}${allowed ? `: ${allowed.map(String).join(', ')}` : ''}`,
+      reason: why ?? `${v.message ?? 'is invalid'}${allowed ? `: ${allowed.map(String).join(', ')}` : ''}`,
     }
   })
 }
@@ -60,7 +74,7 @@ export default fp(async function problems(app: FastifyInstance) {
       return sendProblem(request, reply, err.status, err.code, err.message, err.extensions, err.title)
     }
     if (err.validation) {
-      const errors = validationErrors(err)
+      const errors = validationErrors(err, request)
       return sendProblem(request, reply, 400, 'invalid-request', `the request is invalid: ${errors.map((e) => `${e.name} ${e.reason}`).join('; ')}`, { errors })
     }
     const status = err.statusCode ?? 500
