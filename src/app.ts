@@ -11,7 +11,7 @@ import type { DatabaseHandle } from './db/database.ts'
 import type { Engine } from './engine/engine.ts'
 import type { Clock } from './engine/clock.ts'
 import type { TokenVerifier } from './auth/tokens.ts'
-import problems from './http/plugins/problems.ts'
+import problems, { frameworkErrorProblem } from './http/plugins/problems.ts'
 import authenticate from './http/plugins/authenticate.ts'
 import access from './http/plugins/access.ts'
 import audit from './http/plugins/audit.ts'
@@ -74,6 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: (options.trustProxy ?? false) as boolean | string,
     // Malformed HTTP, oversized headers and request timeouts are refused by Node before Fastify: answer them as problems too.
     clientErrorHandler: clientErrorProblem,
+    frameworkErrors: frameworkErrorProblem,
     connectionTimeout: 60_000,
     return503OnClosing: true,
     // Our formats check the check characters of 统一社会信用代码 and 公民身份号码 (src/validation/formats.ts).

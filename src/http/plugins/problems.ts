@@ -10,7 +10,7 @@ import { formatProblem } from '../../validation/formats.ts'
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
-  409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
+  409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
   428: 'Precondition Required', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 }
 
@@ -22,6 +22,7 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
   FST_ERR_BAD_URL: 'bad-request',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri-too-long',
   FST_ERR_ASYNC_CONSTRAINT: 'bad-request',
 }
 
@@ -66,6 +67,17 @@ function validationErrors(err: FastifyError, request: FastifyRequest): FieldErro
       reason: why ?? `${v.message ?? 'is invalid'}${allowed ? `: ${allowed.map(String).join(', ')}` : ''}`,
     }
   })
+}
+
+/**
+ * Errors the router raises before any hook runs (a bad percent-escape, a path segment over maxParamLength):
+ * Fastify's `frameworkErrors` option, so they leave as problems like the rest.
+ */
+export function frameworkErrorProblem(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const code = (err.code && FASTIFY_CODES[err.code]) ?? 'bad-request'
+  const status = code === 'uri-too-long' ? 414 : 400
+  const detail = code === 'uri-too-long' ? 'a path segment of the URL is too long' : 'the URL is not valid (check its percent-escapes)'
+  return sendProblem(request, reply, status, code, detail)
 }
 
 export default fp(async function problems(app: FastifyInstance) {
