@@ -3,6 +3,8 @@
  * principal and per IP as problems with Retry-After, body size limit, and the settings read from the environment.
  */
 import t from 'tap'
+import { connect } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { buildTestApp } from '../helpers/app.ts'
 import { principals as p } from '../helpers/factories.ts'
 import { loadSecuritySettings, SECURITY_DEFAULTS } from '../../src/security/settings.ts'
@@ -99,6 +101,26 @@ t.test('a body over the limit is a 413 problem', async (t) => {
   t.equal(res.statusCode, 413)
   t.match(res.headers['content-type'], /^application\/problem\+json/)
   t.equal(res.json().code, 'payload-too-large')
+})
+
+t.test('HTTP the parser refuses (oversized headers, garbage) still answers a problem', async (t) => {
+  const h = await buildTestApp(t)
+  await h.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = h.app.server.address() as AddressInfo
+  const raw = (text: string) => new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text))
+    let answer = ''
+    socket.on('data', (d) => { answer += d.toString() })
+    socket.on('end', () => resolve(answer))
+    socket.on('error', reject)
+  })
+  const big = await raw(`GET /v1/procedures HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
+  t.match(big, /^HTTP\/1\.1 431 /)
+  t.match(big, /content-type: application\/problem\+json/i)
+  t.match(big, /"code":"headers-too-large"/)
+  const garbage = await raw('NOT HTTP AT ALL\r\n\r\n')
+  t.match(garbage, /^HTTP\/1\.1 400 /)
+  t.match(garbage, /"code":"bad-request"/)
 })
 
 t.test('settings from the environment', async (t) => {
