@@ -11,7 +11,7 @@ import type { DatabaseHandle } from './db/database.ts'
 import type { Engine } from './engine/engine.ts'
 import type { Clock } from './engine/clock.ts'
 import type { TokenVerifier } from './auth/tokens.ts'
-import problems from './http/plugins/problems.ts'
+import problems, { frameworkErrorProblem } from './http/plugins/problems.ts'
 import authenticate from './http/plugins/authenticate.ts'
 import access from './http/plugins/access.ts'
 import audit from './http/plugins/audit.ts'
@@ -30,6 +30,10 @@ import worklistRoutes from './http/routes/worklists.ts'
 import inspectionRoutes from './http/routes/inspections.ts'
 import adminWebhookRoutes from './http/routes/adminWebhooks.ts'
 import type { DatabasePolicyStore } from './policy/dbStore.ts'
+import { FORMATS } from './validation/formats.ts'
+import security from './http/plugins/security.ts'
+import { clientErrorProblem } from './http/clientErrors.ts'
+import { RATE_LIMIT_DEFAULTS, SECURITY_DEFAULTS, type RateLimitSettings } from './security/settings.ts'
 
 export interface AppOptions {
   database: DatabaseHandle
@@ -41,6 +45,14 @@ export interface AppOptions {
   logger?: Logger
   /** Largest accepted request body in bytes. Default 1 MiB: documents travel by reference, not inline. */
   bodyLimit?: number
+  /** Browser origins of the applicant portal allowed by CORS; default none (docs/SECURITY.md). */
+  portalOrigins?: string[]
+  /** Rate limits per IP and per principal; default RATE_LIMIT_DEFAULTS, false for none (the tests' default). */
+  rateLimit?: RateLimitSettings | false
+  /** Fastify `trustProxy`: believe X-Forwarded-For from these proxies (needed for per-IP limits behind a proxy). */
+  trustProxy?: boolean | number | string
+  /** Time for a client to send a whole request, ms. Default 30 s. */
+  requestTimeoutMs?: number
   /** The policy store the engine resolves with (shipped files plus loaded versions); default: one over the database. */
   policies?: DatabasePolicyStore
 }
@@ -56,26 +68,34 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID()
     },
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    requestTimeout: 30_000,
+    bodyLimit: options.bodyLimit ?? SECURITY_DEFAULTS.bodyLimit,
+    requestTimeout: options.requestTimeoutMs ?? SECURITY_DEFAULTS.requestTimeoutMs,
+    // A hop count is accepted at run time (proxy-addr) though Fastify's types list only booleans and addresses.
+    trustProxy: (options.trustProxy ?? false) as boolean | string,
+    // Malformed HTTP, oversized headers and request timeouts are refused by Node before Fastify: answer them as problems too.
+    clientErrorHandler: clientErrorProblem,
+    frameworkErrors: frameworkErrorProblem,
     connectionTimeout: 60_000,
     return503OnClosing: true,
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Our formats check the check characters of 统一社会信用代码 and 公民身份号码 (src/validation/formats.ts).
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true, formats: FORMATS } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // JSON only: a text/plain body would otherwise reach validation as a string.
   app.removeContentTypeParser('text/plain')
   app.addSchema(Problem)
   await app.register(problems)
+  await app.register(security, { portalOrigins: options.portalOrigins ?? [], rateLimit: options.rateLimit ?? RATE_LIMIT_DEFAULTS })
 
   // One log line per request, with its id; bodies are never logged.
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
   app.addHook('onResponse', async (request, reply) => {
+    // The route's pattern, never the path or query: those can carry ids of persons (个人信息保护法 第五十一条).
     request.log.info(
       {
-        method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode,
+        method: request.method, route: request.routeOptions.url ?? '(no route)', statusCode: reply.statusCode,
         ms: Math.round(reply.elapsedTime), role: request.principal?.role,
       },
       'request',
@@ -97,7 +117,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // Swagger UI loads its own scripts and styles: a CSP for /docs alone (no upgrade-insecure-requests: county
+  // intranets often serve plain HTTP behind the proxy).
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: "default-src 'self'; base-uri 'self'; font-src 'self' data:; frame-ancestors 'self'; img-src 'self' data:; " +
+      "object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'",
+  })
   await app.register(authenticate, { verifier: options.verifier })
 
   const { db, kind } = options.database

@@ -10,13 +10,16 @@ import { DataDirLockedError } from './db/dataDirLock.ts'
 import { startTimerWorkers, type TimerWorkers } from './timers/pool.ts'
 import { loadDispatcherSettings } from './outbox/config.ts'
 import { startDispatchers } from './outbox/dispatcher.ts'
+import { loadSecuritySettings } from './security/settings.ts'
 
 async function main(): Promise<void> {
   let config
   let webhooks
+  let security
   try {
     config = loadConfig()
     webhooks = loadDispatcherSettings()
+    security = loadSecuritySettings()
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`onewindow: ${err.message}`)
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const app = await buildApp({ database: runtime.database, engine: runtime.engine, clock: runtime.clock, verifier: runtime.verifier, logger })
+  const app = await buildApp({ database: runtime.database, engine: runtime.engine, clock: runtime.clock, verifier: runtime.verifier, logger, ...security })
   const address = await app.listen({ port: config.port, host: config.host })
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`
   logger.info({ address, database: runtime.database.kind }, 'listening')

@@ -12,7 +12,7 @@ export const CHECKLIST = [
 export const newCaseInput: NewCaseInput = {
   procedure: 'clinicFiling',
   jurisdiction: JURISDICTION,
-  institution: { name: '测试养老院', unifiedSocialCreditCode: '52421202MJH123456X', kind: 'elderlyCareInstitution', unitKind: 'medicalRoom' },
+  institution: { name: '测试养老院', unifiedSocialCreditCode: '52421202MJH123456E', kind: 'elderlyCareInstitution', unitKind: 'medicalRoom' },
   materials: CHECKLIST.map((item) => ({ item, documentRef: 'doc-x' })),
 }
 

@@ -42,7 +42,7 @@ t.test('reads by officials and every write are recorded; applicants\' reads are 
   t.equal(log.at(-1)!.at.toISOString(), h.clock.now().toISOString(), 'when: the service clock')
 
   const all = JSON.stringify(log)
-  for (const personal of ['咸安区福寿养老院', '42120219700101123X', '13800000000', '张三', 'doc-filingForm']) t.notOk(all.includes(personal), `no ${personal} in the log`)
+  for (const personal of ['咸安区福寿养老院', '421202197001011233', '13800000000', '张三', 'doc-filingForm']) t.notOk(all.includes(personal), `no ${personal} in the log`)
 })
 
 t.test('refusals are recorded with their status and code, anonymous ones too; a list records what it showed', async (t) => {

@@ -1,7 +1,7 @@
 /** The real application on a fresh database, with tokens signed by the same secret it verifies. */
 import type { Test } from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { buildApp } from '../../src/app.ts'
+import { buildApp, type AppOptions } from '../../src/app.ts'
 import { Engine } from '../../src/engine/engine.ts'
 import { fixedClock } from '../../src/engine/clock.ts'
 import { loadPolicyDocuments } from '../../src/policy/store.ts'
@@ -25,12 +25,15 @@ export interface TestApp {
   call(as: Principal | null, method: 'GET' | 'POST', url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>
 }
 
-export async function buildTestApp(t: Test, options: { at?: string; policies?: PolicyDocument[] } = {}): Promise<TestApp> {
+/** Extra options of the app itself; rate limits are off unless a test sets `app.rateLimit`. */
+type AppExtras = Partial<Pick<AppOptions, 'rateLimit' | 'portalOrigins' | 'bodyLimit' | 'logger' | 'trustProxy'>>
+
+export async function buildTestApp(t: Test, options: { at?: string; policies?: PolicyDocument[]; app?: AppExtras } = {}): Promise<TestApp> {
   const database = await freshDatabase(t)
   const clock = fixedClock(options.at ?? '2026-03-02T09:00:00+08:00')
   const policies = createDatabasePolicyStore(database.db, [...loadPolicyDocuments(), ...(options.policies ?? [])])
   const engine = new Engine({ db: database.db, clock, policies })
-  const app = await buildApp({ database, engine, clock, policies, verifier: createTokenVerifier({ secret: TEST_SECRET }) })
+  const app = await buildApp({ rateLimit: false, ...options.app, database, engine, clock, policies, verifier: createTokenVerifier({ secret: TEST_SECRET }) })
   t.teardown(() => app.close())
   const token = (p: Principal) =>
     signDevelopmentToken({ sub: p.id, role: p.role as TokenClaims['role'], jurisdiction: p.jurisdiction, ...(p.department ? { department: p.department } : {}) }, TEST_SECRET)

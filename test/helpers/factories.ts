@@ -16,12 +16,12 @@ export function clinicFilingApplication(overrides: { jurisdiction?: string; mate
     jurisdiction: overrides.jurisdiction ?? '421202',
     institution: {
       name: '咸安区福寿养老院',
-      unifiedSocialCreditCode: '52421202MJH123456X',
+      unifiedSocialCreditCode: '52421202MJH123456E',
       kind: 'elderlyCareInstitution' as const,
       unitKind: (overrides.unitKind ?? 'medicalRoom') as 'medicalRoom',
       unitName: '咸安区福寿养老院医务室',
       beds: 120,
-      legalRepresentative: { name: '张三', idNumber: '42120219700101123X', phone: '13800000000' },
+      legalRepresentative: { name: '张三', idNumber: '421202197001011233', phone: '13800000000' },
     },
     materials: overrides.materials ?? materials(),
   }

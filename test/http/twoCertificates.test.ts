@@ -25,7 +25,7 @@ function clinicOfElderlyHome(overrides: { materials?: { item: string; documentRe
     jurisdiction: '421202',
     institution: {
       name: '咸安区福寿养老院',
-      unifiedSocialCreditCode: '52421202MJH123456X',
+      unifiedSocialCreditCode: '52421202MJH123456E',
       kind: 'elderlyCareInstitution' as const,
       adds: 'medicalInstitution' as const,
       medicalKind: 'clinic' as const,
@@ -45,7 +45,7 @@ function laboratoryCentre() {
     jurisdiction: '421202',
     institution: {
       name: '咸宁康源医学检验实验室有限公司',
-      unifiedSocialCreditCode: '91421202MA4F12345X',
+      unifiedSocialCreditCode: '91421202MA4F12345P',
       kind: 'medicalInstitution' as const,
       medicalKind: 'clinicalLaboratoryCentre' as const,
       ownership: 'domestic' as const,

@@ -67,8 +67,8 @@ const officialsIn = async (h: TestApp, caseId: string) =>
 
 t.test('a medical-pool draw: reproducible, conflicts excluded, scheduled on each case, verifiable, published without personal data', async (t) => {
   const h = await build(t)
-  const byOfficer = [await filedClinic(t, h, p.officer, '福寿养老院医务室', '52421202MJH000001X'), await filedClinic(t, h, p.officer, '康乐养老院护理站', '52421202MJH000002X')]
-  const byInspectorA = [await filedClinic(t, h, inspectorA, '夕阳红养老院医务室', '52421202MJH000003X'), await filedClinic(t, h, inspectorA, '松鹤养老院诊所', '52421202MJH000004X')]
+  const byOfficer = [await filedClinic(t, h, p.officer, '福寿养老院医务室', '52421202MJH000001B'), await filedClinic(t, h, p.officer, '康乐养老院护理站', '52421202MJH000002E')]
+  const byInspectorA = [await filedClinic(t, h, inspectorA, '夕阳红养老院医务室', '52421202MJH000003H'), await filedClinic(t, h, inspectorA, '松鹤养老院诊所', '52421202MJH000004L')]
   const elder = await supervisedElderCare(t, h)
   // Not in a pool: a clinic filing still under review.
   const pending = await ok(t, await h.call(p.applicant, 'POST', '/v1/cases', clinicFilingApplication()), 201)
@@ -173,13 +173,13 @@ t.test('a medical-pool draw: reproducible, conflicts excluded, scheduled on each
     t.same(all.items.map((i: { result: string }) => i.result), ['failed', 'passed', 'scheduled'], 'in draw order')
     t.match(all.items[0], {
       drawId: draw.id, drawDigest: draw.digest, department: 'health', pool: 'medical', period: PERIOD, plannedOn: PERIOD.from, drawnOn: '2026-03-02',
-      institution: { jurisdiction: '421202', unifiedSocialCreditCode: /^52421202MJH00000\dX$/ },
+      institution: { jurisdiction: '421202', unifiedSocialCreditCode: /^52421202MJH00000\d[0-9A-Z]$/ },
       result: 'failed', resultOn: '2026-03-02', rectification: 'rectified', rectificationOn: '2026-05-12',
     })
     t.match(all.items[1], { result: 'passed', rectification: null })
     t.match(all.items[2], { result: 'scheduled', resultOn: null, rectification: null })
     const text = JSON.stringify(all)
-    for (const secret of ['张三', '42120219700101123X', '13800000000', 'legalRepresentative', 'inspector-', 'officer-1', '医疗废物', 'findings']) {
+    for (const secret of ['张三', '421202197001011233', '13800000000', 'legalRepresentative', 'inspector-', 'officer-1', '医疗废物', 'findings']) {
       t.notOk(text.includes(secret), `no ${secret} in the published list`)
     }
     const seen: string[] = []
@@ -217,20 +217,20 @@ t.test('a medical-pool draw: reproducible, conflicts excluded, scheduled on each
 
 t.test('an elderly-care-pool draw: the hospital\'s elder-care filing with 民政, scheduled and passed on its case', async (t) => {
   const h = await build(t)
-  await filedClinic(t, h, p.officer, '福寿养老院医务室', '52421202MJH000001X')
+  await filedClinic(t, h, p.officer, '福寿养老院医务室', '52421202MJH000001B')
   const elder = await supervisedElderCare(t, h)
   await roster(t, h, caSupervisor, 'civilAffairs', ['ca-officer-1', 'ca-inspector-2', 'ca-inspector-3'])
   const draw = await ok(t, await h.call(caSupervisor, 'POST', '/v1/inspections/draws', { department: 'civilAffairs', period: PERIOD, sampleSize: 1, seed: SEED }), 201)
   t.equal(draw.pool, 'elderCare')
   t.match(draw.poolSource, /医疗卫生机构开展养老服务纳入养老机构/)
-  t.same(draw.inputs.candidates, [{ caseId: elder, institutionKey: '12421202MB0123456X', conflicts: ['ca-officer-1'] }])
+  t.same(draw.inputs.candidates, [{ caseId: elder, institutionKey: '12421202MB0123456T', conflicts: ['ca-officer-1'] }])
   t.same([...draw.result[0].inspectors].sort(), ['ca-inspector-2', 'ca-inspector-3'], 'the officer who filed it is excluded')
   const history = (await ok(t, await h.call(caOfficer, 'GET', `/v1/cases/${elder}/history`))).events
   t.match(history.at(-1), { type: 'SCHEDULE_INSPECTION', payload: { drawId: draw.id } })
   const inspector: Principal = { id: draw.result[0].inspectors[0], role: 'officer', jurisdiction: '421202', department: 'civilAffairs' }
   t.equal((await ok(t, await send(h, inspector, elder, 'RECORD_INSPECTION_PASSED', { findings: '合格' }))).state, 'underSupervision')
   const list = await ok(t, await h.call(null, 'GET', '/v1/public/inspections?department=civilAffairs'))
-  t.match(list.items, [{ pool: 'elderCare', institution: { name: '咸安区第二人民医院', unifiedSocialCreditCode: '12421202MB0123456X' }, result: 'passed' }])
+  t.match(list.items, [{ pool: 'elderCare', institution: { name: '咸安区第二人民医院', unifiedSocialCreditCode: '12421202MB0123456T' }, result: 'passed' }])
   t.notOk(JSON.stringify(list).includes('李四'))
   t.match(await ok(t, await h.call(null, 'POST', `/v1/inspections/draws/${draw.id}/verify`)), { matches: true })
 })

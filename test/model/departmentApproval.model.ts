@@ -10,7 +10,7 @@ export const model: ProcedureModel = {
     procedure: 'departmentApproval',
     jurisdiction: '532601',
     institution: {
-      name: '文山市第二人民医院', unifiedSocialCreditCode: '12532601MB0000000X', kind: 'medicalInstitution',
+      name: '文山市第二人民医院', unifiedSocialCreditCode: '12532601MB00000002', kind: 'medicalInstitution',
       approval: { text: 'fire acceptance of the elderly-care premises', rule: 'R4b', source: '住建部令第51号' },
     },
     // One item missing, so both the one-time notice and acceptance after resubmission are reachable.

@@ -22,7 +22,7 @@ export function elderCareApplication(o: {
     jurisdiction: o.jurisdiction ?? '421202',
     institution: {
       name: '咸安区第二人民医院',
-      unifiedSocialCreditCode: '12421202MB0123456X',
+      unifiedSocialCreditCode: '12421202MB0123456T',
       kind: (o.kind ?? 'medicalInstitution') as 'medicalInstitution',
       beds: 300,
       legalRepresentative: { name: '李四', phone: '13900000000' },

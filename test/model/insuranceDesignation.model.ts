@@ -31,7 +31,7 @@ export function insuranceDesignationApplication(o: InsuranceApplicationOptions =
     jurisdiction: o.jurisdiction ?? '421202',
     institution: {
       name: '咸安区福寿养老院',
-      unifiedSocialCreditCode: '52421202MJH123456X',
+      unifiedSocialCreditCode: '52421202MJH123456E',
       kind: o.kind ?? 'elderlyCareInstitution',
       ...(unitKind === null ? {} : { unitKind, unitName: '咸安区福寿养老院医务室' }),
       beds: o.beds ?? 120,

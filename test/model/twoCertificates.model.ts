@@ -17,7 +17,7 @@ const day = '2026-04-01'
 
 const institution = {
   name: '咸安区福寿养老院',
-  unifiedSocialCreditCode: '52421202MJH123456X',
+  unifiedSocialCreditCode: '52421202MJH123456E',
   kind: 'elderlyCareInstitution',
   adds: 'medicalInstitution',
   medicalKind: 'clinic',
@@ -31,7 +31,7 @@ export const combinedApplication: ProcedureModel['application'] = { procedure: '
 export const twoStepApplication: ProcedureModel['application'] = {
   procedure: 'twoCertificates',
   jurisdiction: '421202',
-  institution: { ...institution, name: '咸宁康源医学检验实验室有限公司', unifiedSocialCreditCode: '91421202MA4F12345X', kind: 'medicalInstitution', medicalKind: 'clinicalLaboratoryCentre', medicalLevel: undefined, unitName: '咸宁康源临床检验中心' },
+  institution: { ...institution, name: '咸宁康源医学检验实验室有限公司', unifiedSocialCreditCode: '91421202MA4F12345P', kind: 'medicalInstitution', medicalKind: 'clinicalLaboratoryCentre', medicalLevel: undefined, unitName: '咸宁康源临床检验中心' },
   materials: submitted,
 }
 

@@ -14,7 +14,7 @@ export function wenshanHospital(items: readonly string[] = WENSHAN_ITEMS) {
   return {
     jurisdiction: '532601',
     institution: {
-      name: '文山市第二人民医院', unifiedSocialCreditCode: '12532601MB0000000X', kind: 'medicalInstitution' as const,
+      name: '文山市第二人民医院', unifiedSocialCreditCode: '12532601MB00000002', kind: 'medicalInstitution' as const,
       adds: 'elderlyCare' as const, elderCareVariant: 'reuseQualifications' as const,
       reusedQualifications: ['construction' as const, 'foodSafety' as const, 'epidemicPrevention' as const], beds: 80,
     },
@@ -31,7 +31,7 @@ export function xianningHome(items: readonly string[] = XIANNING_ITEMS) {
   return {
     jurisdiction: '421202',
     institution: {
-      name: '咸安区福寿养老院', unifiedSocialCreditCode: '52421202MJH123456X', kind: 'elderlyCareInstitution' as const,
+      name: '咸安区福寿养老院', unifiedSocialCreditCode: '52421202MJH123456E', kind: 'elderlyCareInstitution' as const,
       adds: 'internalMedicalUnit' as const, unitKind: 'clinic' as const, unitName: '咸安区福寿养老院诊所', beds: 120,
     },
     materials: materials(items),

@@ -36,7 +36,7 @@ t.test('Linyi handles jointly: the application carries 45 working days, extended
   const items = ['registrationApplication', 'feasibilityStudy', 'siteReport', 'premisesProof', 'founderDocuments', 'staffQualifications', 'equipmentList', 'rules', 'fireSafetyEvidence', 'medicalWasteContract']
   const filed = await h.call(p.applicant, 'POST', '/v1/one-window/applications', {
     jurisdiction: '371302',
-    institution: { name: '兰山区康养中心', unifiedSocialCreditCode: '52371302MJH123456X', kind: 'elderlyCareInstitution', adds: 'medicalInstitution', medicalKind: 'nursingHome', medicalLevel: 1, ownership: 'domestic', beds: 120 },
+    institution: { name: '兰山区康养中心', unifiedSocialCreditCode: '52371302MJH123456H', kind: 'elderlyCareInstitution', adds: 'medicalInstitution', medicalKind: 'nursingHome', medicalLevel: 1, ownership: 'domestic', beds: 120 },
     materials: materials(items),
   })
   const id = (await ok(t, filed, 'file')).id

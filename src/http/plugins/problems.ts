@@ -6,10 +6,11 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type FieldError } from '../../engine/errors.ts'
+import { formatProblem } from '../../validation/formats.ts'
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
-  409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
+  409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
   428: 'Precondition Required', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 }
 
@@ -21,6 +22,7 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
   FST_ERR_BAD_URL: 'bad-request',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri-too-long',
   FST_ERR_ASYNC_CONSTRAINT: 'bad-request',
 }
 
@@ -39,9 +41,22 @@ export function sendProblem(
     .send({ type: `urn:onewindow:problem:${code}`, title, status, detail, instance: request.url, code, requestId: request.id, ...extensions })
 }
 
-function validationErrors(err: FastifyError): FieldError[] {
+/** The value at a JSON pointer in the validated part of the request (to say why a format failed). */
+function valueAt(request: FastifyRequest, context: string, pointer: string): unknown {
+  const parts: Record<string, unknown> = { body: request.body, querystring: request.query, params: request.params, headers: request.headers }
+  let value = parts[context]
+  for (const key of pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+    if (value === null || typeof value !== 'object') return undefined
+    value = (value as Record<string, unknown>)[key]
+  }
+  return value
+}
+
+function validationErrors(err: FastifyError, request: FastifyRequest): FieldError[] {
   const context = err.validationContext ?? 'body'
   return (err.validation ?? []).map((v) => {
+    const format = v.keyword === 'format' ? (v.params as { format?: string })?.format : undefined
+    const why = format ? formatProblem(format, valueAt(request, context, v.instancePath)) : null
     const missing = (v.params as { missingProperty?: string })?.missingProperty
     const extra = (v.params as { additionalProperty?: string })?.additionalProperty
     const path = `/${context}${v.instancePath}${missing ? `/${missing}` : extra ? `/${extra}` : ''}`
@@ -49,9 +64,20 @@ function validationErrors(err: FastifyError): FieldError[] {
     return {
       name: path,
       code: v.keyword,
-      reason: `${v.message ?? 'is invalid'}${allowed ? `: ${allowed.map(String).join(', ')}` : ''}`,
+      reason: why ?? `${v.message ?? 'is invalid'}${allowed ? `: ${allowed.map(String).join(', ')}` : ''}`,
     }
   })
+}
+
+/**
+ * Errors the router raises before any hook runs (a bad percent-escape, a path segment over maxParamLength):
+ * Fastify's `frameworkErrors` option, so they leave as problems like the rest.
+ */
+export function frameworkErrorProblem(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const code = (err.code && FASTIFY_CODES[err.code]) ?? 'bad-request'
+  const status = code === 'uri-too-long' ? 414 : 400
+  const detail = code === 'uri-too-long' ? 'a path segment of the URL is too long' : 'the URL is not valid (check its percent-escapes)'
+  return sendProblem(request, reply, status, code, detail)
 }
 
 export default fp(async function problems(app: FastifyInstance) {
@@ -60,7 +86,7 @@ export default fp(async function problems(app: FastifyInstance) {
       return sendProblem(request, reply, err.status, err.code, err.message, err.extensions, err.title)
     }
     if (err.validation) {
-      const errors = validationErrors(err)
+      const errors = validationErrors(err, request)
       return sendProblem(request, reply, 400, 'invalid-request', `the request is invalid: ${errors.map((e) => `${e.name} ${e.reason}`).join('; ')}`, { errors })
     }
     const status = err.statusCode ?? 500

@@ -1,14 +1,15 @@
 /** Schemas of the case resources: one definition for validation, OpenAPI and TypeScript types. */
 import { Type, type Static } from 'typebox'
 import { SubmittedMaterials } from '../../../machines/schemas.ts'
+import { ResidentIdNumber, UnifiedSocialCreditCode } from '../../validation/formats.ts'
 
 export const CaseId = Type.String({ format: 'uuid', description: 'case id' })
 export const CaseIdParams = Type.Object({ id: CaseId }, { additionalProperties: false })
 
 export const Jurisdiction = Type.String({ pattern: '^[0-9]{6}$', description: 'administrative division code (GB/T 2260), e.g. 421202' })
 
-/** 统一社会信用代码 (GB 32100-2015): 18 characters from its alphabet (check character verified separately). */
-export const UnifiedSocialCreditCode = Type.String({ pattern: '^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$' })
+/** 统一社会信用代码 and 公民身份号码, check characters included (src/validation/formats.ts). */
+export { UnifiedSocialCreditCode } from '../../validation/formats.ts'
 
 export const InstitutionProfile = Type.Object(
   {
@@ -57,7 +58,7 @@ export const InstitutionProfile = Type.Object(
       Type.Object(
         {
           name: Type.String({ minLength: 1, maxLength: 100 }),
-          idNumber: Type.Optional(Type.String({ pattern: '^[0-9]{17}[0-9X]$' })),
+          idNumber: Type.Optional(ResidentIdNumber),
           phone: Type.Optional(Type.String({ pattern: '^[0-9+\\- ]{5,20}$' })),
         },
         { additionalProperties: false },
