@@ -233,8 +233,10 @@ export class Engine {
         const owner = { jurisdiction: input.jurisdiction, department: row.department, procedure: def.id, cal: await loadWorkCalendar(trx, input.jurisdiction) }
         await storeClocks(trx, id, owner, plan.clocks, now)
         // A new case has no timers to cancel: only arm.
-        await rearmTimers(trx, def, id, plan.clocks, plan.changes, { type: def.creationEvent, seq: 1 }, now, { fresh: true })
+        // Alert timers first: at the same instant the worker fires the lower id first, so a clock is marked red
+        // before its expiry event (which may stop it) is applied.
         if (this.#deps.supervisionAlerts) await rearmAlertTimers(trx, id, owner, plan.clocks, plan.changes, { type: def.creationEvent, seq: 1 }, now, { fresh: true })
+        await rearmTimers(trx, def, id, plan.clocks, plan.changes, { type: def.creationEvent, seq: 1 }, now, { fresh: true })
       }
       return { row, snapshot, definition: def }
     }
@@ -410,8 +412,8 @@ export class Engine {
       const trx = inTransaction(row)
       const owner = { jurisdiction: row.jurisdiction, department: row.department, procedure: row.procedure, cal: await loadWorkCalendar(trx, row.jurisdiction) }
       await storeClocks(trx, caseId, owner, plan.clocks, now)
-      await rearmTimers(trx, def, caseId, plan.clocks, plan.changes, { type: event.type, seq }, now)
       if (this.#deps.supervisionAlerts) await rearmAlertTimers(trx, caseId, owner, plan.clocks, plan.changes, { type: event.type, seq }, now)
+      await rearmTimers(trx, def, caseId, plan.clocks, plan.changes, { type: event.type, seq }, now)
     }
     if (alert) {
       await inTransaction(row).updateTable('clocks').set({ alert: alert.mark, ...(alert.mark === 'overdue' ? { was_overdue: true } : {}) })
