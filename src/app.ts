@@ -29,6 +29,7 @@ import oneWindowPlanRoutes from './http/routes/oneWindowPlans.ts'
 import worklistRoutes from './http/routes/worklists.ts'
 import inspectionRoutes from './http/routes/inspections.ts'
 import adminWebhookRoutes from './http/routes/adminWebhooks.ts'
+import supervisionRoutes from './http/routes/supervision.ts'
 import type { DatabasePolicyStore } from './policy/dbStore.ts'
 import { FORMATS } from './validation/formats.ts'
 import security from './http/plugins/security.ts'
@@ -113,7 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           'time limits on the working-day calendar. Every error is application/problem+json with a stable `code`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      tags: [{ name: 'cases' }, { name: 'procedures' }, { name: 'one-window' }, { name: 'health' }],
+      tags: [{ name: 'cases' }, { name: 'procedures' }, { name: 'one-window' }, { name: 'health' }, { name: 'supervision' }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   })
@@ -139,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(inspectionRoutes, { db, engine: options.engine, clock: options.clock })
   await app.register(adminWebhookRoutes, { db, clock: options.clock })
   await app.register(auditRoutes, { db })
+  await app.register(supervisionRoutes, { db, clock: options.clock })
   await app.register(policyRoutes, { db, clock: options.clock, ...(options.policies ? { policies: options.policies } : {}) })
   await app.register(oneWindowApplicationRoutes, { engine: options.engine, db, clock: options.clock })
   await app.register(oneWindowPlanRoutes, { db, clock: options.clock, ...(options.policies ? { policies: options.policies } : {}) })

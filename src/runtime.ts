@@ -24,7 +24,7 @@ export async function openRuntime(config: Pick<Config, 'databaseUrl' | 'dataDir'
     throw err
   }
   // Shipped policy files plus the versions administrators loaded (policy_documents): a case pins what is in force.
-  const engine = new Engine({ db: database.db, clock, policies: createDatabasePolicyStore(database.db) })
+  const engine = new Engine({ db: database.db, clock, policies: createDatabasePolicyStore(database.db), supervisionAlerts: true })
   const verifier = createTokenVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl })
   return { database, engine, verifier, clock, close: () => database.close() }
 }

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   if (database.kind === 'pglite' && settings.concurrency > 1) {
     logger.warn({ concurrency: settings.concurrency }, 'embedded database: one worker loop only (PGlite has one connection)')
   }
-  const engine = new Engine({ db: database.db, clock: systemClock, policies: createPolicyStore() })
+  const engine = new Engine({ db: database.db, clock: systemClock, policies: createPolicyStore(), supervisionAlerts: true })
   const workers = startTimerWorkers({
     database, engine, clock: systemClock, concurrency: settings.concurrency, batchSize: settings.batchSize,
     pollIntervalMs: settings.pollIntervalMs, logger, name: `worker-${process.pid}`,

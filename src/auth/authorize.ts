@@ -48,7 +48,8 @@ export const ACTION_ROLES: Record<Action, readonly Role[]> = {
   'case.read': ['applicant', 'clerk', 'officer', 'head', 'supervisor', 'admin'],
   'case.event': ['applicant', 'clerk', 'officer', 'head', 'supervisor', 'admin'],
   'worklist.read': ['clerk', 'officer', 'head', 'supervisor'],
-  'supervision.read': ['head', 'supervisor', 'admin'],
+  // Supervision (docs/SUPERVISION.md): supervisors and admins, their division and below.
+  'supervision.read': ['supervisor', 'admin'],
   'audit.read': ['supervisor', 'admin'],
   // 双随机、一公开 (docs/INSPECTIONS.md): the roster is kept by supervisors and admins, a draw is a supervisor's act,
   // a draw's record is read by officials (its public result and verification need no token).

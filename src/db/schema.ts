@@ -128,6 +128,56 @@ export interface ClocksTable {
   explanation: Json
   jurisdiction: string
   updated_at: Timestamp
+  /** The case's department and procedure, denormalised for the supervision lists (migrations/2026-11-23T09-00_supervision.ts). */
+  department: string
+  procedure: string
+  /** When the clock turns yellow on its calendar (clockColour); null when it does not run. */
+  near_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** Set only by the engine's CLOCK_NEAR_DUE / CLOCK_OVERDUE events; back to 'none' when the due instant moves. */
+  alert: ColumnType<'none' | 'nearDue' | 'overdue', 'none' | 'nearDue' | 'overdue' | undefined, 'none' | 'nearDue' | 'overdue'>
+  was_overdue: ColumnType<boolean, boolean | undefined, boolean>
+}
+
+export interface SupervisionCountsTable {
+  jurisdiction: string
+  department: string
+  procedure: string
+  kind: string
+  open: ColumnType<string, number, number>
+  near_due: ColumnType<string, number, number>
+  overdue: ColumnType<string, number, number>
+}
+
+export interface SupervisionCountDeltasTable {
+  id: Generated<string>
+  jurisdiction: string
+  department: string
+  procedure: string
+  kind: string
+  open: number
+  near_due: number
+  overdue: number
+}
+
+export interface SupervisionCompletionsTable {
+  jurisdiction: string
+  department: string
+  procedure: string
+  month: string
+  working_days: number
+  concluded: ColumnType<string, number, number>
+  on_time: ColumnType<string, number, number>
+}
+
+export interface SupervisionCompletionDeltasTable {
+  id: Generated<string>
+  case_id: string
+  jurisdiction: string
+  department: string
+  procedure: string
+  month: string
+  working_days: number
+  on_time: boolean
 }
 
 export interface TimersTable {
@@ -222,6 +272,10 @@ export interface AuditLogTable {
 }
 
 export interface Database {
+  supervision_counts: SupervisionCountsTable
+  supervision_count_deltas: SupervisionCountDeltasTable
+  supervision_completions: SupervisionCompletionsTable
+  supervision_completion_deltas: SupervisionCompletionDeltasTable
   inspectors: InspectorsTable
   inspection_draws: InspectionDrawsTable
   inspection_draw_items: InspectionDrawItemsTable

@@ -2,12 +2,50 @@
  * The engine's side of SLA clocks: read the clocks a snapshot declares, load and store clock rows, and keep each
  * statutory clock's expiry timer armed. Called only from the engine, inside the event's transaction.
  */
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { AnyMachineSnapshot } from 'xstate'
 import type { ClockDeclaration, ProcedureDefinition, StateMeta } from '../../machines/types.ts'
 import type { ClockRow, Database } from '../db/schema.ts'
 import type { ClockState } from '../sla/types.ts'
 import type { ClockChange } from '../sla/plan.ts'
+import type { IsoDate, WorkCalendar } from '../calendar/types.ts'
+import { describeDay } from '../calendar/dayInfo.ts'
+import { addDays, startOfShanghaiDay } from '../calendar/shanghai.ts'
+
+/** What the supervision columns of a clock row need besides the clock: the case's group and its calendar. */
+export interface ClockOwner {
+  jurisdiction: string
+  department: string
+  procedure: string
+  cal: WorkCalendar
+}
+
+/**
+ * The instant a running clock turns yellow (src/sla/compute.ts clockColour: remaining working days on today's
+ * calendar ≤ nearDueWorkingDays): the start (Beijing) of the earliest day d with workingDaysBetween(cal, d, dueOn) ≤ n.
+ * workingDaysBetween(d − 1, due) = workingDaysBetween(d, due) + (d is a working day ? 1 : 0), so walk back from dueOn.
+ */
+export function nearDueAt(cal: WorkCalendar, dueOn: IsoDate | null, nearDueWorkingDays: number): Date | null {
+  if (!dueOn) return null
+  let day = dueOn
+  let counted = 0
+  for (let i = 0; i < 1000; i++) {
+    const inc = describeDay(cal, day).working ? 1 : 0
+    if (counted + inc > nearDueWorkingDays) break
+    counted += inc
+    day = addDays(day, -1)
+  }
+  return startOfShanghaiDay(day)
+}
+
+/** Timer keys of the supervision alerts of one clock (one pending timer per key and case: timers_one_pending_per_clock). */
+export const alertTimerName = (alert: 'nearDue' | 'overdue', clock: string, kind: string) => `${alert}:${clock}:${kind}`
+export function parseAlertTimerName(name: unknown): { alert: 'nearDue' | 'overdue'; clock: string; kind: 'statutory' | 'promised' } | null {
+  const m = typeof name === 'string' ? /^(nearDue|overdue):([A-Za-z0-9_]+):(statutory|promised)$/.exec(name) : null
+  return m ? { alert: m[1] as 'nearDue' | 'overdue', clock: m[2]!, kind: m[3] as 'statutory' | 'promised' } : null
+}
+export const CLOCK_NEAR_DUE = 'CLOCK_NEAR_DUE'
+export const CLOCK_OVERDUE = 'CLOCK_OVERDUE'
 
 /** Clocks declared by every active state node (a parent's declaration holds in its children). */
 export function declaredClocks(snapshot: AnyMachineSnapshot): ClockDeclaration[] {
@@ -46,14 +84,16 @@ export async function loadClocks(trx: Transaction<Database>, caseId: string): Pr
   return rows.map(toClockState)
 }
 
-export async function storeClocks(trx: Transaction<Database>, caseId: string, jurisdiction: string, clocks: readonly ClockState[], now: Date): Promise<void> {
+export async function storeClocks(trx: Transaction<Database>, caseId: string, owner: ClockOwner, clocks: readonly ClockState[], now: Date): Promise<void> {
   if (clocks.length === 0) return
+  const { jurisdiction, department, procedure } = owner
   const rows = clocks.map((c) => ({
     case_id: caseId, name: c.name, kind: c.kind, unit: c.unit, amount: c.amount, policy_key: c.policyKey, source: c.source,
     status: c.status, started_on: c.startedOn, paused_on: c.pausedOn, pauses: JSON.stringify(c.pauses),
     extensions: JSON.stringify(c.extensions), restarts: JSON.stringify(c.restarts), due_on: c.dueOn, due_at: c.dueAt,
     remaining_working_days: c.remainingWorkingDays, provisional: c.provisional, near_due_working_days: c.nearDueWorkingDays,
-    explanation: JSON.stringify(c.explanation), jurisdiction, updated_at: now,
+    explanation: JSON.stringify(c.explanation), jurisdiction, updated_at: now, department, procedure,
+    near_due_at: c.status === 'running' ? nearDueAt(owner.cal, c.dueOn, c.nearDueWorkingDays) : null,
   }))
   await trx.insertInto('clocks').values(rows)
     .onConflict((oc) => oc.columns(['case_id', 'name', 'kind']).doUpdateSet((eb) => ({
@@ -63,7 +103,10 @@ export async function storeClocks(trx: Transaction<Database>, caseId: string, ju
       restarts: eb.ref('excluded.restarts'), due_on: eb.ref('excluded.due_on'), due_at: eb.ref('excluded.due_at'),
       remaining_working_days: eb.ref('excluded.remaining_working_days'), provisional: eb.ref('excluded.provisional'),
       near_due_working_days: eb.ref('excluded.near_due_working_days'), explanation: eb.ref('excluded.explanation'),
-      updated_at: eb.ref('excluded.updated_at'),
+      updated_at: eb.ref('excluded.updated_at'), near_due_at: eb.ref('excluded.near_due_at'),
+      // A due instant that moves (paused, resumed, extended, recomputed, restarted) takes the alert back to none;
+      // the re-armed timers mark it again when its moments come.
+      alert: sql<'none' | 'nearDue' | 'overdue'>`case when clocks.due_at is distinct from excluded.due_at then 'none' else clocks.alert end`,
     })))
     .execute()
 }
@@ -92,5 +135,35 @@ export async function rearmTimers(
         armed_at: now, armed_seq: cause.seq, settled_at: null, outcome: null,
       }).execute()
     }
+  }
+}
+
+/**
+ * Supervision alerts: each running clock (statutory and promised) has a timer for the instant it turns yellow
+ * (CLOCK_NEAR_DUE) and one for the instant it turns red (CLOCK_OVERDUE). When the clock changes, both are
+ * cancelled and armed again, in the event's transaction, like the expiry timer.
+ */
+export async function rearmAlertTimers(
+  trx: Transaction<Database>, caseId: string, owner: ClockOwner, clocks: readonly ClockState[],
+  changes: readonly ClockChange[], cause: { type: string; seq: number }, now: Date, options: { fresh?: boolean } = {},
+): Promise<void> {
+  for (const clock of clocks) {
+    const change = changes.find((c) => c.clock === clock.name && c.kind === clock.kind)
+    if (!change) continue
+    const names = [alertTimerName('nearDue', clock.name, clock.kind), alertTimerName('overdue', clock.name, clock.kind)]
+    if (!options.fresh) await trx.updateTable('timers')
+      .set({ status: 'cancelled', settled_at: now, outcome: `clock ${change.op} by ${cause.type} (event ${cause.seq})` })
+      .where('case_id', '=', caseId).where('clock_name', 'in', names).where('status', '=', 'pending')
+      .execute()
+    if (clock.status !== 'running' || !clock.dueAt) continue
+    const yellow = nearDueAt(owner.cal, clock.dueOn, clock.nearDueWorkingDays)
+    const rows = [
+      ...(yellow && yellow.getTime() < clock.dueAt.getTime() ? [{ name: names[0]!, event: CLOCK_NEAR_DUE, at: yellow }] : []),
+      { name: names[1]!, event: CLOCK_OVERDUE, at: clock.dueAt },
+    ]
+    await trx.insertInto('timers').values(rows.map((r) => ({
+      case_id: caseId, clock_name: r.name, event_type: r.event, due_at: r.at, status: 'pending' as const,
+      armed_at: now, armed_seq: cause.seq, settled_at: null, outcome: null,
+    }))).execute()
   }
 }

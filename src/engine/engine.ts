@@ -28,7 +28,10 @@ import { shanghaiDate } from '../calendar/shanghai.ts'
 import { loadWorkCalendar } from '../calendarStore/load.ts'
 import { planClocks, type ClockChange, type PolicyLookup } from '../sla/plan.ts'
 import type { ClockState } from '../sla/types.ts'
-import { declaredClocks, loadClocks, rearmTimers, sameDeclarations, storeClocks } from './clocks.ts'
+import {
+  CLOCK_NEAR_DUE, CLOCK_OVERDUE, declaredClocks, loadClocks, parseAlertTimerName, rearmAlertTimers, rearmTimers, sameDeclarations, storeClocks,
+} from './clocks.ts'
+import { workingDaysBetween } from '../calendar/units.ts'
 import {
   CHILD_ACTIONS, childrenToCreate, reportsToApplication, resubmitEventOf, supplementAnswers, undecidedChildren, type EngineAction,
 } from './routing.ts'
@@ -55,6 +58,9 @@ import { applyClaim, claimLapses, refuseIfHeldByAnother, type ClaimRequest } fro
  */
 export const DEADLINES_RECOMPUTED = 'DEADLINES_RECOMPUTED'
 
+export const clockAlertRefused = (caseId: string, type: string, why: string) =>
+  new DomainError('clock-alert-refused', 422, 'Clock alert refused', `${type} for case ${caseId} changes nothing: ${why}`)
+
 export const nothingToRecompute = (caseId: string) =>
   new DomainError('nothing-to-recompute', 422, 'No deadline changes', `no open deadline of case ${caseId} changes`)
 
@@ -77,6 +83,12 @@ export interface EngineDeps {
   db: Kysely<Database>
   clock: Clock
   policies: PolicyStore
+  /**
+   * Arm the supervision alert timers (CLOCK_NEAR_DUE, CLOCK_OVERDUE; docs/SUPERVISION.md). On in the service
+   * (src/runtime.ts, src/worker.ts); off by default so that a test or benchmark of other machinery sees only the
+   * expiry timers it is about.
+   */
+  supervisionAlerts?: boolean
 }
 
 export interface EventInput {
@@ -217,9 +229,15 @@ export class Engine {
       select * from c
       `.execute(trx)
       const row = inserted.rows[0]!
-      await storeClocks(trx, id, input.jurisdiction, plan.clocks, now)
-      // A new case has no timers to cancel: only arm.
-      await rearmTimers(trx, def, id, plan.clocks, plan.changes, { type: def.creationEvent, seq: 1 }, now, { fresh: true })
+      if (plan.clocks.length > 0) {
+        const owner = { jurisdiction: input.jurisdiction, department: row.department, procedure: def.id, cal: await loadWorkCalendar(trx, input.jurisdiction) }
+        await storeClocks(trx, id, owner, plan.clocks, now)
+        // A new case has no timers to cancel: only arm.
+        // Alert timers first: at the same instant the worker fires the lower id first, so a clock is marked red
+        // before its expiry event (which may stop it) is applied.
+        if (this.#deps.supervisionAlerts) await rearmAlertTimers(trx, id, owner, plan.clocks, plan.changes, { type: def.creationEvent, seq: 1 }, now, { fresh: true })
+        await rearmTimers(trx, def, id, plan.clocks, plan.changes, { type: def.creationEvent, seq: 1 }, now, { fresh: true })
+      }
       return { row, snapshot, definition: def }
     }
   }
@@ -287,16 +305,19 @@ export class Engine {
     const version = row.version
     const def = definitionOf(row)
     const snapshot = restoreSnapshot(def, row)
+    const alertEvent = event.type === CLOCK_NEAR_DUE || event.type === CLOCK_OVERDUE
+    if (alertEvent && actor.role !== 'system') throw roleNotAllowed(event.type, actor.role, ['system'])
     const recompute = event.type === DEADLINES_RECOMPUTED
     if (recompute && actor.role !== 'system' && actor.role !== 'admin') throw roleNotAllowed(event.type, actor.role, ['system', 'admin'])
-    const spec: Pick<EventSpec, 'roles' | 'statusCode' | 'allocates'> | undefined = recompute ? { roles: ['system', 'admin'] } : def.events[event.type]
-    if (!spec || (!recompute && !candidateEvents(snapshot).includes(event.type))) {
+    const spec: Pick<EventSpec, 'roles' | 'statusCode' | 'allocates'> | undefined = recompute
+      ? { roles: ['system', 'admin'] } : alertEvent ? { roles: ['system'] } : def.events[event.type]
+    if (!spec || (!recompute && !alertEvent && !candidateEvents(snapshot).includes(event.type))) {
       throw invalidTransition(event.type, row.state, allowedEvents(def, snapshot))
     }
     if (!spec.roles.includes(actor.role)) throw roleNotAllowed(event.type, actor.role, spec.roles)
     refuseIfHeldByAnother(row, actor)
     const payload = (event.payload ?? {}) as Record<string, unknown>
-    const errors = recompute ? [] : payloadErrors(def, event.type, payload)
+    const errors = recompute || alertEvent ? [] : payloadErrors(def, event.type, payload)
     if (errors.length > 0) throw invalidPayload(event.type, errors)
     if (row.parent_id && !options.routedFrom && actor.role === 'applicant' && spec.statusCode === 7) throw answerThroughApplication(caseId, row.parent_id)
 
@@ -309,18 +330,21 @@ export class Engine {
       issued.childCaseIds = ((snapshot.context as Partial<OneWindowContext>).routes ?? []).map(() => randomUUID())
     }
     const machineEvent: ProcedureEvent = { type: event.type, payload, at: now.toISOString(), actor: { id: actor.id, role: actor.role }, issued }
-    const [next, actions]: [AnyMachineSnapshot, readonly { type: string; params?: unknown }[]] = recompute
+    // A clock turning yellow or red (supervision, docs/SUPERVISION.md): checked against the clock row, recorded, and
+    // for red the head of the department and the supervisor are told through the outbox.
+    const alert = alertEvent ? await this.#clockAlert(inTransaction(row), row, event.type, payload, now) : undefined
+    const [next, actions]: [AnyMachineSnapshot, readonly { type: string; params?: unknown }[]] = recompute || alertEvent
       ? [snapshot, []]
       : (transition(def.machine, snapshot, machineEvent as never) as [AnyMachineSnapshot, { type: string; params?: unknown }[]])
     // XState returns the same snapshot when no transition was taken (guard false); a targetless transition whose
     // only actions are for the engine (extendClock) also returns it, but with those actions.
-    if (next === snapshot && actions.length === 0 && !recompute) {
+    if (next === snapshot && actions.length === 0 && !recompute && !alertEvent) {
       throw ruleNotSatisfied(event.type, row.state, rulesGuarding(def, snapshot, event.type), allowedEvents(def, snapshot))
     }
     const state = stateKey(next.value)
     const status = next.status === 'done' ? 'done' : 'active'
     const seq = version + 1
-    const outbox = outboxFromActions(def, caseId, actions)
+    const outbox = [...outboxFromActions(def, caseId, actions), ...(alert?.outbox ?? [])]
     const lapse = claimLapses(row, next)
 
     // A one-window application acting on its routed cases locks them first (routed case before application, the
@@ -331,7 +355,7 @@ export class Engine {
       await sql`select id from cases where parent_id = ${caseId} order by id for update`.execute(trx)
     }
     // A routed case reports its decision or its request for material to the application in the same transaction.
-    const reports = row.parent_id && !options.routedFrom && !recompute ? reportsToApplication(def, snapshot, next, { type: event.type, payload }) : []
+    const reports = row.parent_id && !options.routedFrom && !recompute && !alertEvent ? reportsToApplication(def, snapshot, next, { type: event.type, payload }) : []
     if (reports.length > 0) inTransaction(row)
 
     // Clocks: only when the declared clocks change, a clock is extended, or a calendar changed.
@@ -349,8 +373,12 @@ export class Engine {
       })
       if (recompute && plan.changes.length === 0) throw nothingToRecompute(caseId)
     }
+    // A case that concludes: its working days to completion and whether its statutory clocks held, for the
+    // supervision statistics (read before the clocks are stopped below).
+    const concluded = status === 'done' && row.status === 'active' ? await this.#completion(inTransaction(row), row, now) : undefined
     const recordedPayload = {
       ...payload,
+      ...(alert ? alert.payload : {}),
       ...(issued.filingNumber ? { filingNumber: issued.filingNumber } : {}),
       ...(plan.changes.length ? { clockChanges: plan.changes } : {}),
       ...(lapse ? { claimLapsed: { previousHolder: row.assignee, reason: `the case no longer waits on ${row.assignee_role}` } } : {}),
@@ -382,8 +410,19 @@ export class Engine {
     if (result.rows.length === 0) throw staleVersion(caseId, version, undefined)
     if (plan.clocks.length > 0) {
       const trx = inTransaction(row)
-      await storeClocks(trx, caseId, row.jurisdiction, plan.clocks, now)
+      const owner = { jurisdiction: row.jurisdiction, department: row.department, procedure: row.procedure, cal: await loadWorkCalendar(trx, row.jurisdiction) }
+      await storeClocks(trx, caseId, owner, plan.clocks, now)
+      if (this.#deps.supervisionAlerts) await rearmAlertTimers(trx, caseId, owner, plan.clocks, plan.changes, { type: event.type, seq }, now)
       await rearmTimers(trx, def, caseId, plan.clocks, plan.changes, { type: event.type, seq }, now)
+    }
+    if (alert) {
+      await inTransaction(row).updateTable('clocks').set({ alert: alert.mark, ...(alert.mark === 'overdue' ? { was_overdue: true } : {}) })
+        .where('id', '=', alert.clockId).execute()
+    }
+    if (concluded) {
+      await inTransaction(row).insertInto('supervision_completion_deltas').values({
+        case_id: caseId, jurisdiction: row.jurisdiction, department: row.department, procedure: row.procedure, ...concluded,
+      }).execute()
     }
     if (childActions.length > 0) {
       await this.#carryOutForApplication(inTransaction(row), row, snapshot, next, childActions, machineEvent, actor, seq, now)
@@ -464,6 +503,44 @@ export class Engine {
       if (err instanceof DomainError && (err.code === 'invalid-transition' || err.code === 'rule-not-satisfied')) return
       throw err
     }
+  }
+
+  /**
+   * CLOCK_NEAR_DUE / CLOCK_OVERDUE (fired by the clock's alert timer, payload.clock = `<alert>:<clock>:<kind>`): the
+   * clock must run, its moment must have come, and it must not carry that mark already (a second firing changes
+   * nothing: refused, so the worker discards it). Red tells the department's head and the supervisor (outbox).
+   */
+  async #clockAlert(trx: Transaction<Database>, row: CaseRow, type: string, payload: Record<string, unknown>, now: Date) {
+    const key = parseAlertTimerName(payload.clock)
+    const mark = type === CLOCK_OVERDUE ? 'overdue' as const : 'nearDue' as const
+    if (!key || key.alert !== mark) throw clockAlertRefused(row.id, type, `payload.clock must be "${mark}:<clock>:<kind>"`)
+    const clock = await trx.selectFrom('clocks').select(['id', 'status', 'due_on', 'due_at', 'near_due_at', 'alert'])
+      .where('case_id', '=', row.id).where('name', '=', key.clock).where('kind', '=', key.kind).forUpdate().executeTakeFirst()
+    if (!clock || clock.status !== 'running' || !clock.due_at) throw clockAlertRefused(row.id, type, `${key.clock} (${key.kind}) is not running`)
+    const moment = mark === 'overdue' ? clock.due_at : clock.near_due_at
+    if (!moment || now.getTime() < new Date(moment).getTime()) throw clockAlertRefused(row.id, type, `${key.clock} (${key.kind}) is not ${mark} yet`)
+    if (clock.alert === mark || (mark === 'nearDue' && clock.alert === 'overdue')) {
+      throw clockAlertRefused(row.id, type, `${key.clock} (${key.kind}) is already marked ${clock.alert}`)
+    }
+    const dueAt = new Date(clock.due_at).toISOString()
+    const dueOn = typeof clock.due_on === 'string' ? clock.due_on : (clock.due_on as unknown as Date | null)?.toISOString().slice(0, 10) ?? null
+    const base = { caseId: row.id, clock: key.clock, kind: key.kind, dueOn, dueAt, department: row.department, jurisdiction: row.jurisdiction, procedure: row.procedure }
+    // Escalation (行政许可法 第四十二条 supervision of time limits; DOMAIN.md §5): the head of the case's department and
+    // the supervisor of its division, one message each.
+    const outbox: OutboxRow[] = mark === 'overdue'
+      ? [{ topic: 'supervision.overdue', payload: { ...base, notify: 'head' } }, { topic: 'supervision.overdue', payload: { ...base, notify: 'supervisor' } }]
+      : []
+    return { mark, clockId: clock.id, outbox, payload: { clock: key.clock, kind: key.kind, dueOn, dueAt, ...(mark === 'overdue' ? { escalatedTo: ['head', 'supervisor'] } : {}) } }
+  }
+
+  /** Working days from filing to conclusion (after the filing day up to and including today) and whether every statutory clock held. */
+  async #completion(trx: Transaction<Database>, row: CaseRow, now: Date): Promise<{ month: string; working_days: number; on_time: boolean }> {
+    const cal = await loadWorkCalendar(trx, row.jurisdiction)
+    const today = shanghaiDate(now)
+    const late = await trx.selectFrom('clocks').select('id').where('case_id', '=', row.id).where('kind', '=', 'statutory')
+      .where((eb) => eb.or([eb('was_overdue', '=', true), eb.and([eb('status', '=', 'running'), eb('due_at', '<=', now)])]))
+      .limit(1).executeTakeFirst()
+    return { month: today.slice(0, 7), working_days: Math.max(0, workingDaysBetween(cal, shanghaiDate(new Date(row.created_at)), today)), on_time: !late }
   }
 
   /** Filing numbers are unique and gapless per jurisdiction and year (Asia/Shanghai), allocated in the event's transaction. */

@@ -72,6 +72,10 @@ const RULES: Record<string, Rule> = {
   getCaseHistory: caseRead,
   applyCaseEvent: caseEvent,
   listAudit: roles('supervisor', 'admin'),
+  // Supervision (docs/SUPERVISION.md): supervisors and admins, their own division by default.
+  listOverdue: roles('supervisor', 'admin'),
+  listNearDue: roles('supervisor', 'admin'),
+  getSupervisionStats: roles('supervisor', 'admin'),
   addCalendarOverride: adminOfCaseCounty,
   removeCalendarOverride: adminOfCaseCounty,
   recomputeCalendarDeadlines: adminOfCaseCounty,
