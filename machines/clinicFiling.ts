@@ -14,7 +14,7 @@
 import { and, assign, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
-import { intakeChecks, intakeEvents, materialsOffChecklist } from './intake.ts'
+import { intakeEvents, intakeRules, materialsOffChecklist } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 import { INSPECTION_TEAM_SOURCE, InspectorIds, resultByDrawnInspector, scheduledTeam } from './inspectionTeam.ts'
 
@@ -63,33 +63,7 @@ const p = <T>(event: ProcedureEvent) => event.payload as T
 
 /** Named rules, each with its source; the guards below are these checks and nothing else. */
 export const clinicFilingRules = {
-  /** 材料齐全: every checklist item has a document. Source: 行政许可法 第三十二条第一款第（五）项 (by analogy). */
-  hasAllRequiredMaterials: {
-    description: 'every item of the jurisdiction checklist has a submitted document',
-    source: '行政许可法 第三十二条第一款第（五）项 (申请材料齐全); checklist: policy clinicFiling.materials',
-    check: intakeChecks.hasAllRequiredMaterials,
-  },
-  /**
-   * 一次性告知: the notice must list every missing item at once, and only checklist items.
-   * Source: 行政许可法 第三十二条第一款第（四）项 「一次告知申请人需要补正的全部内容」.
-   */
-  noticeCoversEveryMissingItem: {
-    description: 'the notice names only checklist items and includes every item still missing',
-    source: '行政许可法 第三十二条第一款第（四）项 (一次告知需要补正的全部内容)',
-    check: intakeChecks.noticeCoversEveryMissingItem,
-  },
-  /** The one-time notice is sent once: after resubmission the window accepts or refuses. Same source. */
-  noNoticeSentYet: {
-    description: 'no one-time supplement notice has been sent for this application yet',
-    source: '行政许可法 第三十二条第一款第（四）项 (一次告知)',
-    check: intakeChecks.noNoticeSentYet,
-  },
-  /** Resubmitted documents may only answer items of the notice. */
-  resubmissionAnswersNotice: {
-    description: 'the resubmitted documents are for items named in the notice',
-    source: '行政许可法 第三十一条 (不得要求提交与申请事项无关的材料)',
-    check: intakeChecks.resubmissionAnswersNotice,
-  },
+  ...intakeRules({ checklist: 'policy clinicFiling.materials' }),
   /** 双随机: the drawn inspectors record the result of a drawn inspection. */
   resultByDrawnInspector: {
     description: 'the result of a drawn inspection is recorded by one of the inspectors the draw picked',

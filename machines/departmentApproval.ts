@@ -10,7 +10,7 @@
 import { assign, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, StateMeta } from './types.ts'
-import { intakeChecks, intakeEvents, materialsOffChecklist } from './intake.ts'
+import { intakeRules, intakeEvents, materialsOffChecklist } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 import type { ChecklistItem } from './clinicFiling.ts'
 
@@ -47,26 +47,7 @@ const LIMIT = '行政许可法 第四十二条第一款 [LAW✓] (二十日; 本
 const NOTICE = '行政许可法 第三十二条'
 
 export const departmentApprovalRules = {
-  hasAllRequiredMaterials: {
-    description: 'every item of the checklist has a submitted document',
-    source: '行政许可法 第三十二条第一款第（五）项 (申请材料齐全); checklist: policy departmentApproval.materials',
-    check: intakeChecks.hasAllRequiredMaterials,
-  },
-  noticeCoversEveryMissingItem: {
-    description: 'the notice names only checklist items and includes every item still missing',
-    source: '行政许可法 第三十二条第一款第（四）项 (一次告知需要补正的全部内容)',
-    check: intakeChecks.noticeCoversEveryMissingItem,
-  },
-  noNoticeSentYet: {
-    description: 'no one-time supplement notice has been sent for this application yet',
-    source: '行政许可法 第三十二条第一款第（四）项 (一次告知)',
-    check: intakeChecks.noNoticeSentYet,
-  },
-  resubmissionAnswersNotice: {
-    description: 'the resubmitted documents are for items named in the notice',
-    source: '行政许可法 第三十一条 (不得要求提交与申请事项无关的材料)',
-    check: intakeChecks.resubmissionAnswersNotice,
-  },
+  ...intakeRules({ checklist: 'policy departmentApproval.materials' }),
   correctionAnswersNotice: {
     description: 'the corrected documents answer items of the correction notice',
     source: '行政许可法 第三十一条',

@@ -39,6 +39,39 @@ export const intakeChecks = {
 }
 
 /**
+ * The four intake checks as named rules with their sources, for a procedure that applies 行政许可法 第三十一、三十二条
+ * directly. `checklist` names the policy key of the procedure's checklist, cited by 材料齐全.
+ */
+export function intakeRules(sources: { checklist: string }) {
+  return {
+    /** 材料齐全: every checklist item has a document. */
+    hasAllRequiredMaterials: {
+      description: 'every item of the jurisdiction checklist has a submitted document',
+      source: `行政许可法 第三十二条第一款第（五）项 (申请材料齐全); checklist: ${sources.checklist}`,
+      check: intakeChecks.hasAllRequiredMaterials,
+    },
+    /** 一次性告知: the notice lists every missing item at once, and only checklist items. */
+    noticeCoversEveryMissingItem: {
+      description: 'the notice names only checklist items and includes every item still missing',
+      source: '行政许可法 第三十二条第一款第（四）项 (一次告知申请人需要补正的全部内容)',
+      check: intakeChecks.noticeCoversEveryMissingItem,
+    },
+    /** The one-time notice is sent once: after resubmission the window accepts or refuses. */
+    noNoticeSentYet: {
+      description: 'no one-time supplement notice has been sent for this application yet',
+      source: '行政许可法 第三十二条第一款第（四）项 (一次告知)',
+      check: intakeChecks.noNoticeSentYet,
+    },
+    /** Resubmitted documents may only answer items of the notice. */
+    resubmissionAnswersNotice: {
+      description: 'the resubmitted documents are for items named in the notice',
+      source: '行政许可法 第三十一条 (不得要求提交与申请事项无关的材料)',
+      check: intakeChecks.resubmissionAnswersNotice,
+    },
+  }
+}
+
+/**
  * At submission, every document must answer an item of the checklist pinned from policy (行政许可法 第三十一条: no
  * materials unrelated to the application). Returns the refusal, or null when all are on the list.
  */

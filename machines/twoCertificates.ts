@@ -21,7 +21,7 @@
 import { and, assign, not, setup } from 'xstate'
 import { Type } from 'typebox'
 import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
-import { intakeChecks, intakeEvents, materialsOffChecklist } from './intake.ts'
+import { intakeRules, intakeEvents, materialsOffChecklist } from './intake.ts'
 import { EmptyPayload, NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 
 /** A checklist item, from the jurisdiction's policy (materials are data, never literals here). */
@@ -160,26 +160,7 @@ export const twoCertificatesRules = {
     source: `${R2}; 004_6104121fb84d74b0.txt L220-L221 (文山), L194 (重庆); ${R2C}; policy twoCertificates.excludedKinds, twoCertificates.maxLevel`,
     check: ({ context }: Args) => context.path.path === 'combined',
   },
-  hasAllRequiredMaterials: {
-    description: 'every item of the jurisdiction checklist has a submitted document',
-    source: '行政许可法 第三十二条第一款第（五）项 (申请材料齐全); checklist: policy twoCertificates.materials (no 验资证明, R2c)',
-    check: intakeChecks.hasAllRequiredMaterials,
-  },
-  noticeCoversEveryMissingItem: {
-    description: 'the notice names only checklist items and includes every item still missing',
-    source: '行政许可法 第三十二条第一款第（四）项 (一次告知申请人需要补正的全部内容)',
-    check: intakeChecks.noticeCoversEveryMissingItem,
-  },
-  noNoticeSentYet: {
-    description: 'no one-time supplement notice has been sent for this application yet',
-    source: '行政许可法 第三十二条第一款第（四）项 (一次告知)',
-    check: intakeChecks.noNoticeSentYet,
-  },
-  resubmissionAnswersNotice: {
-    description: 'the resubmitted documents are for items named in the notice',
-    source: '行政许可法 第三十一条 (不得要求提交与申请事项无关的材料)',
-    check: intakeChecks.resubmissionAnswersNotice,
-  },
+  ...intakeRules({ checklist: 'policy twoCertificates.materials (no 验资证明, R2c)' }),
   publicityNoticeCoversPeriod: {
     description: 'the applicant is told in writing how long the publicity takes, at least the publicity period of the policy pinned on the case',
     source: `行政许可法 第四十五条 (the time needed is told in writing); period: policy twoCertificates.publicity; ${R2C}`,
