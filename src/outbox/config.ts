@@ -3,6 +3,7 @@
  * the process with a message naming the variable. docs/WEBHOOKS.md lists them.
  */
 import { ConfigError } from '../config.ts'
+import { boundedInteger } from '../envValues.ts'
 
 export interface DispatcherSettings {
   /** Deliver the outbox by webhook in the worker process (ONEWINDOW_WEBHOOKS, default true). */
@@ -25,14 +26,6 @@ export const DISPATCHER_DEFAULTS: Omit<DispatcherSettings, 'enabled'> = {
   timeoutMs: 10_000, maxAttempts: 10, backoffBaseMs: 30_000, backoffCapMs: 6 * 3600_000, batchSize: 16, pollIntervalMs: 1000,
 }
 
-function bounded(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined || raw === '') return undefined
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`invalid configuration: ${name} must be a whole number, got ${JSON.stringify(raw)}`)
-  const n = Number(raw)
-  if (n < min || n > max) throw new ConfigError(`invalid configuration: ${name} must be from ${min} to ${max}, got ${n}`)
-  return n
-}
-
 function flag(name: string, raw: string | undefined, fallback: boolean): boolean {
   if (raw === undefined || raw === '') return fallback
   if (['1', 'true', 'yes'].includes(raw)) return true
@@ -44,12 +37,12 @@ export function loadDispatcherSettings(env: NodeJS.ProcessEnv = process.env): Di
   const d = DISPATCHER_DEFAULTS
   const settings: DispatcherSettings = {
     enabled: flag('ONEWINDOW_WEBHOOKS', env.ONEWINDOW_WEBHOOKS, true),
-    timeoutMs: bounded('ONEWINDOW_WEBHOOK_TIMEOUT_MS', env.ONEWINDOW_WEBHOOK_TIMEOUT_MS, 100, 120_000) ?? d.timeoutMs,
-    maxAttempts: bounded('ONEWINDOW_WEBHOOK_MAX_ATTEMPTS', env.ONEWINDOW_WEBHOOK_MAX_ATTEMPTS, 1, 100) ?? d.maxAttempts,
-    backoffBaseMs: bounded('ONEWINDOW_WEBHOOK_BACKOFF_BASE_MS', env.ONEWINDOW_WEBHOOK_BACKOFF_BASE_MS, 100, 3_600_000) ?? d.backoffBaseMs,
-    backoffCapMs: bounded('ONEWINDOW_WEBHOOK_BACKOFF_CAP_MS', env.ONEWINDOW_WEBHOOK_BACKOFF_CAP_MS, 1000, 86_400_000) ?? d.backoffCapMs,
-    batchSize: bounded('ONEWINDOW_WEBHOOK_BATCH_SIZE', env.ONEWINDOW_WEBHOOK_BATCH_SIZE, 1, 100) ?? d.batchSize,
-    pollIntervalMs: bounded('ONEWINDOW_WEBHOOK_POLL_MS', env.ONEWINDOW_WEBHOOK_POLL_MS, 10, 60_000) ?? d.pollIntervalMs,
+    timeoutMs: boundedInteger('ONEWINDOW_WEBHOOK_TIMEOUT_MS', env.ONEWINDOW_WEBHOOK_TIMEOUT_MS, 100, 120_000) ?? d.timeoutMs,
+    maxAttempts: boundedInteger('ONEWINDOW_WEBHOOK_MAX_ATTEMPTS', env.ONEWINDOW_WEBHOOK_MAX_ATTEMPTS, 1, 100) ?? d.maxAttempts,
+    backoffBaseMs: boundedInteger('ONEWINDOW_WEBHOOK_BACKOFF_BASE_MS', env.ONEWINDOW_WEBHOOK_BACKOFF_BASE_MS, 100, 3_600_000) ?? d.backoffBaseMs,
+    backoffCapMs: boundedInteger('ONEWINDOW_WEBHOOK_BACKOFF_CAP_MS', env.ONEWINDOW_WEBHOOK_BACKOFF_CAP_MS, 1000, 86_400_000) ?? d.backoffCapMs,
+    batchSize: boundedInteger('ONEWINDOW_WEBHOOK_BATCH_SIZE', env.ONEWINDOW_WEBHOOK_BATCH_SIZE, 1, 100) ?? d.batchSize,
+    pollIntervalMs: boundedInteger('ONEWINDOW_WEBHOOK_POLL_MS', env.ONEWINDOW_WEBHOOK_POLL_MS, 10, 60_000) ?? d.pollIntervalMs,
   }
   if (settings.backoffCapMs < settings.backoffBaseMs) {
     throw new ConfigError(`invalid configuration: ONEWINDOW_WEBHOOK_BACKOFF_CAP_MS (${settings.backoffCapMs}) is below ONEWINDOW_WEBHOOK_BACKOFF_BASE_MS (${settings.backoffBaseMs})`)

@@ -3,6 +3,7 @@
  * the service with a message naming the variable. docs/SECURITY.md lists them and how a county sets them.
  */
 import { ConfigError } from '../config.ts'
+import { boundedInteger } from '../envValues.ts'
 
 export interface RateLimitSettings {
   /** Requests per window per authenticated principal (token `sub`) (ONEWINDOW_RATE_LIMIT_PER_PRINCIPAL, default 300). */
@@ -32,14 +33,6 @@ export interface SecuritySettings {
 export const RATE_LIMIT_DEFAULTS: RateLimitSettings = { perPrincipal: 300, perIp: 600, windowMs: 60_000 }
 export const SECURITY_DEFAULTS: SecuritySettings = {
   portalOrigins: [], rateLimit: RATE_LIMIT_DEFAULTS, trustProxy: false, bodyLimit: 1024 * 1024, requestTimeoutMs: 30_000,
-}
-
-function bounded(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined || raw === '') return undefined
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`invalid configuration: ${name} must be a whole number, got ${JSON.stringify(raw)}`)
-  const n = Number(raw)
-  if (n < min || n > max) throw new ConfigError(`invalid configuration: ${name} must be from ${min} to ${max}, got ${n}`)
-  return n
 }
 
 /** An origin is scheme://host[:port] exactly as a browser sends it: no path, no trailing slash, no wildcard. */
@@ -72,12 +65,12 @@ export function loadSecuritySettings(env: NodeJS.ProcessEnv = process.env): Secu
   return {
     portalOrigins: origins(env.ONEWINDOW_PORTAL_ORIGINS),
     rateLimit: ['0', 'false', 'no'].includes(enabled ?? '') ? false : {
-      perPrincipal: bounded('ONEWINDOW_RATE_LIMIT_PER_PRINCIPAL', env.ONEWINDOW_RATE_LIMIT_PER_PRINCIPAL, 1, 1_000_000) ?? d.perPrincipal,
-      perIp: bounded('ONEWINDOW_RATE_LIMIT_PER_IP', env.ONEWINDOW_RATE_LIMIT_PER_IP, 1, 1_000_000) ?? d.perIp,
-      windowMs: bounded('ONEWINDOW_RATE_LIMIT_WINDOW_MS', env.ONEWINDOW_RATE_LIMIT_WINDOW_MS, 1000, 86_400_000) ?? d.windowMs,
+      perPrincipal: boundedInteger('ONEWINDOW_RATE_LIMIT_PER_PRINCIPAL', env.ONEWINDOW_RATE_LIMIT_PER_PRINCIPAL, 1, 1_000_000) ?? d.perPrincipal,
+      perIp: boundedInteger('ONEWINDOW_RATE_LIMIT_PER_IP', env.ONEWINDOW_RATE_LIMIT_PER_IP, 1, 1_000_000) ?? d.perIp,
+      windowMs: boundedInteger('ONEWINDOW_RATE_LIMIT_WINDOW_MS', env.ONEWINDOW_RATE_LIMIT_WINDOW_MS, 1000, 86_400_000) ?? d.windowMs,
     },
     trustProxy: trustProxy(env.ONEWINDOW_TRUST_PROXY),
-    bodyLimit: bounded('ONEWINDOW_BODY_LIMIT', env.ONEWINDOW_BODY_LIMIT, 1024, 64 * 1024 * 1024) ?? SECURITY_DEFAULTS.bodyLimit,
-    requestTimeoutMs: bounded('ONEWINDOW_REQUEST_TIMEOUT_MS', env.ONEWINDOW_REQUEST_TIMEOUT_MS, 1000, 600_000) ?? SECURITY_DEFAULTS.requestTimeoutMs,
+    bodyLimit: boundedInteger('ONEWINDOW_BODY_LIMIT', env.ONEWINDOW_BODY_LIMIT, 1024, 64 * 1024 * 1024) ?? SECURITY_DEFAULTS.bodyLimit,
+    requestTimeoutMs: boundedInteger('ONEWINDOW_REQUEST_TIMEOUT_MS', env.ONEWINDOW_REQUEST_TIMEOUT_MS, 1000, 600_000) ?? SECURITY_DEFAULTS.requestTimeoutMs,
   }
 }

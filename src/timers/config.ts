@@ -2,7 +2,7 @@
  * Settings of the timer worker, from the environment, validated like src/config.ts: a bad value stops the process
  * with a message naming the variable.
  */
-import { ConfigError } from '../config.ts'
+import { boundedInteger } from '../envValues.ts'
 import { MAX_BATCH_SIZE } from './worker.ts'
 
 export interface WorkerSettings {
@@ -14,18 +14,10 @@ export interface WorkerSettings {
   pollIntervalMs: number
 }
 
-function bounded(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined || raw === '') return undefined
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`invalid configuration: ${name} must be a whole number, got ${JSON.stringify(raw)}`)
-  const n = Number(raw)
-  if (n < min || n > max) throw new ConfigError(`invalid configuration: ${name} must be from ${min} to ${max}, got ${n}`)
-  return n
-}
-
 export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   return {
-    concurrency: bounded('ONEWINDOW_WORKER_CONCURRENCY', env.ONEWINDOW_WORKER_CONCURRENCY, 1, 32) ?? 1,
-    batchSize: bounded('ONEWINDOW_WORKER_BATCH_SIZE', env.ONEWINDOW_WORKER_BATCH_SIZE, 1, MAX_BATCH_SIZE),
-    pollIntervalMs: bounded('ONEWINDOW_WORKER_POLL_MS', env.ONEWINDOW_WORKER_POLL_MS, 10, 60_000) ?? 1000,
+    concurrency: boundedInteger('ONEWINDOW_WORKER_CONCURRENCY', env.ONEWINDOW_WORKER_CONCURRENCY, 1, 32) ?? 1,
+    batchSize: boundedInteger('ONEWINDOW_WORKER_BATCH_SIZE', env.ONEWINDOW_WORKER_BATCH_SIZE, 1, MAX_BATCH_SIZE),
+    pollIntervalMs: boundedInteger('ONEWINDOW_WORKER_POLL_MS', env.ONEWINDOW_WORKER_POLL_MS, 10, 60_000) ?? 1000,
   }
 }
