@@ -20,6 +20,7 @@
  * second copy: that makes it exactly once in the receiver's store.
  */
 import { EventEmitter } from 'node:events'
+import { PollingLoop } from '../polling/loop.ts'
 import { performance } from 'node:perf_hooks'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
@@ -165,14 +166,11 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
   readonly #base: number
   readonly #cap: number
   readonly #batchSize: number
-  readonly #pollIntervalMs: number
   readonly #random: () => number
   readonly #logger: DispatcherLogger | undefined
   readonly #fetch: typeof fetch
   readonly #requestSignal: (timeoutMs: number) => AbortSignal
-  #loop: Promise<void> | undefined
-  #stopping = false
-  #wake: (() => void) | undefined
+  readonly #polling: PollingLoop
 
   constructor(options: DispatcherOptions) {
     super()
@@ -185,7 +183,16 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
     this.#base = options.backoffBaseMs ?? d.backoffBaseMs
     this.#cap = options.backoffCapMs ?? d.backoffCapMs
     this.#batchSize = options.batchSize ?? d.batchSize
-    this.#pollIntervalMs = options.pollIntervalMs ?? d.pollIntervalMs
+    this.#polling = new PollingLoop({
+      pass: async () => (await this.runOnce()).claimed,
+      pollIntervalMs: options.pollIntervalMs ?? d.pollIntervalMs,
+      onFailure: (err) => {
+        this.#logger?.error({ err, dispatcher: this.name }, 'webhook pass failed')
+        this.emit('failure', err)
+      },
+      onIdle: () => this.emit('idle'),
+      onStopped: () => this.emit('stopped'),
+    })
     this.#random = options.random ?? Math.random
     this.#logger = options.logger
     this.#fetch = options.fetch ?? globalThis.fetch
@@ -203,23 +210,16 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
   }
 
   get running(): boolean {
-    return this.#loop !== undefined
+    return this.#polling.running
   }
 
   start(): void {
-    if (this.#loop) return
-    this.#stopping = false
-    this.#loop = this.#run().finally(() => {
-      this.#loop = undefined
-      this.emit('stopped')
-    })
+    this.#polling.start()
   }
 
   /** Finishes the pass in hand (its requests end within the timeout and are settled), then resolves. */
   async stop(): Promise<void> {
-    this.#stopping = true
-    this.#wake?.()
-    await this.#loop
+    await this.#polling.stop()
   }
 
   /** Passes until one claims nothing due now. Returns the attempts made. */
@@ -230,37 +230,6 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
       all.push(...report.attempts)
       if (report.claimed === 0) return all
     }
-  }
-
-  async #run(): Promise<void> {
-    while (!this.#stopping) {
-      let claimed: number
-      try {
-        claimed = (await this.runOnce()).claimed
-      } catch (err) {
-        this.#logger?.error({ err, dispatcher: this.name }, 'webhook pass failed')
-        this.emit('failure', err)
-        if (!this.#stopping) await this.#sleep(this.#pollIntervalMs)
-        continue
-      }
-      if (this.#stopping) break
-      if (claimed === 0) {
-        this.emit('idle')
-        await this.#sleep(this.#pollIntervalMs)
-      }
-    }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        this.#wake = undefined
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      this.#wake = done
-    })
   }
 
   /** One pass: claim, send in parallel, settle. */

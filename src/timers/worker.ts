@@ -25,6 +25,7 @@
  *    them per backend before other sessions' snapshots slow down (subxid overflow): the batch stays below 64.
  */
 import { EventEmitter } from 'node:events'
+import { PollingLoop } from '../polling/loop.ts'
 import { sql, type ControlledTransaction, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import type { Engine } from '../engine/engine.ts'
@@ -152,16 +153,13 @@ export class TimerWorker extends EventEmitter<TimerWorkerEvents> {
   readonly #engine: Engine
   readonly #clock: Clock
   readonly #batchSize: number
-  readonly #pollIntervalMs: number
   readonly #retryAfterMs: number
   readonly #logger: TimerWorkerLogger | undefined
   readonly #beforeCommit: TimerWorkerOptions['beforeCommit']
   readonly #lockCases: boolean
   /** Timers that failed unexpectedly, by id: not claimed again before the wall-clock instant (ms). */
   readonly #retryAfter = new Map<string, number>()
-  #loop: Promise<void> | undefined
-  #stopping = false
-  #wake: (() => void) | undefined
+  readonly #polling: PollingLoop
 
   constructor(options: TimerWorkerOptions) {
     super()
@@ -174,7 +172,16 @@ export class TimerWorker extends EventEmitter<TimerWorkerEvents> {
     this.#engine = options.engine
     this.#clock = options.clock
     this.#batchSize = batchSize
-    this.#pollIntervalMs = options.pollIntervalMs ?? 1000
+    this.#polling = new PollingLoop({
+      pass: async () => (await this.runOnce()).claimed,
+      pollIntervalMs: options.pollIntervalMs ?? 1000,
+      onFailure: (err) => {
+        this.#logger?.error({ err, worker: this.name }, 'timer batch failed and was rolled back')
+        this.emit('failure', err)
+      },
+      onIdle: () => this.emit('idle'),
+      onStopped: () => this.emit('stopped'),
+    })
     this.#retryAfterMs = options.retryAfterMs ?? 60_000
     this.#logger = options.logger
     this.#beforeCommit = options.beforeCommit
@@ -182,24 +189,17 @@ export class TimerWorker extends EventEmitter<TimerWorkerEvents> {
   }
 
   get running(): boolean {
-    return this.#loop !== undefined
+    return this.#polling.running
   }
 
   /** Starts the polling loop: drains while there is work, then polls every pollIntervalMs. */
   start(): void {
-    if (this.#loop) return
-    this.#stopping = false
-    this.#loop = this.#run().finally(() => {
-      this.#loop = undefined
-      this.emit('stopped')
-    })
+    this.#polling.start()
   }
 
   /** Finishes the batch in hand (it commits), then resolves. Safe to call when not running. */
   async stop(): Promise<void> {
-    this.#stopping = true
-    this.#wake?.()
-    await this.#loop
+    await this.#polling.stop()
   }
 
   /** Runs batches until one claims nothing. Returns the number of timers settled (fired + discarded). */
@@ -210,37 +210,6 @@ export class TimerWorker extends EventEmitter<TimerWorkerEvents> {
       settled += report.fired.length + report.discarded.length
       if (report.claimed === 0) return settled
     }
-  }
-
-  async #run(): Promise<void> {
-    while (!this.#stopping) {
-      let claimed: number
-      try {
-        claimed = (await this.runOnce()).claimed
-      } catch (err) {
-        this.#logger?.error({ err, worker: this.name }, 'timer batch failed and was rolled back')
-        this.emit('failure', err)
-        if (!this.#stopping) await this.#sleep(this.#pollIntervalMs)
-        continue
-      }
-      if (this.#stopping) break
-      if (claimed === 0) {
-        this.emit('idle')
-        await this.#sleep(this.#pollIntervalMs)
-      }
-    }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        this.#wake = undefined
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      this.#wake = done
-    })
   }
 
   #excluded(): string[] {
