@@ -142,6 +142,24 @@ export function backoffDelayMs(attempt: number, base: number, cap: number, rando
 }
 
 /**
+ * A receiver's Retry-After (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) as milliseconds from `now`; null when
+ * absent or unreadable. Honoured on 429 and 503 only, the answers that mean "later", and never beyond `cap`, so a
+ * receiver cannot park a message past the dispatcher's own longest backoff.
+ */
+export function retryAfterMs(status: number, header: string | null, now: Date, cap: number): number | null {
+  if ((status !== 429 && status !== 503) || !header) return null
+  const value = header.trim()
+  let ms: number
+  if (/^\d+$/.test(value)) ms = Number(value) * 1000
+  else {
+    const at = Date.parse(value)
+    if (Number.isNaN(at)) return null
+    ms = at - now.getTime()
+  }
+  return Math.min(cap, Math.max(0, ms))
+}
+
+/**
  * The endpoint of a case: its department's, the most specific active one whose division contains the case's
  * (county XXXXXX, then city XXXX00, then province XX0000, then national 000000; cf. inJurisdiction).
  */
@@ -280,8 +298,11 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
     const settlements = results.map((res) => {
       const failed = res.outcome !== 'delivered'
       const dead = failed && res.attempt >= this.#maxAttempts
-      const next = failed && !dead ? new Date(settledAt.getTime() + backoffDelayMs(res.attempt, this.#base, this.#cap, this.#random)) : null
-      report.attempts.push({ ...res, deadLettered: dead, nextAttemptAt: next })
+      // The receiver's Retry-After, when it asks for a longer pause than our backoff, wins (within the cap).
+      const delay = Math.max(backoffDelayMs(res.attempt, this.#base, this.#cap, this.#random), res.retryAfterMs ?? 0)
+      const next = failed && !dead ? new Date(settledAt.getTime() + delay) : null
+      const { retryAfterMs: _asked, ...attempt } = res
+      report.attempts.push({ ...attempt, deadLettered: dead, nextAttemptAt: next })
       return {
         id: res.outboxId, attempt: res.attempt, endpoint_id: res.endpointId, url: res.url, outcome: res.outcome, status: res.status,
         error: res.error, duration_ms: res.durationMs, dead, next_attempt_at: next?.toISOString() ?? null,
@@ -341,7 +362,7 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
       })
       if (res.status >= 200 && res.status < 300) {
         await res.body?.cancel().catch(() => {})
-        return { ...base, outcome: 'delivered' as const, status: res.status, error: null, durationMs: elapsed() }
+        return { ...base, outcome: 'delivered' as const, status: res.status, error: null, durationMs: elapsed(), retryAfterMs: null }
       }
       let text = ''
       try {
@@ -349,15 +370,16 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
       } catch {
         // the body is only for the admin's view of the error
       }
-      return { ...base, outcome: 'rejected' as const, status: res.status, error: `HTTP ${res.status}${text ? `: ${text}` : ''}`, durationMs: elapsed() }
+      const asked = retryAfterMs(res.status, res.headers.get('retry-after'), this.#clock.now(), this.#cap)
+      return { ...base, outcome: 'rejected' as const, status: res.status, error: `HTTP ${res.status}${text ? `: ${text}` : ''}`, durationMs: elapsed(), retryAfterMs: asked }
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } }
       if (e?.name === 'TimeoutError') {
-        return { ...base, outcome: 'timeout' as const, status: null, error: `no answer within ${this.#timeoutMs} ms`, durationMs: elapsed() }
+        return { ...base, outcome: 'timeout' as const, status: null, error: `no answer within ${this.#timeoutMs} ms`, durationMs: elapsed(), retryAfterMs: null }
       }
       const cause = e?.cause
       const detail = cause ? [cause.code, cause.message].filter(Boolean).join(' ') : (e?.message ?? String(err))
-      return { ...base, outcome: 'error' as const, status: null, error: `request failed: ${detail}`.slice(0, 500), durationMs: elapsed() }
+      return { ...base, outcome: 'error' as const, status: null, error: `request failed: ${detail}`.slice(0, 500), durationMs: elapsed(), retryAfterMs: null }
     }
   }
 }

@@ -5,17 +5,15 @@
  */
 import t from 'tap'
 import { databaseName } from '../helpers/db.ts'
-import { principals as p } from '../helpers/factories.ts'
+import { clinicFilingApplication, principals as p } from '../helpers/factories.ts'
 import { eventIdOf } from '../../src/outbox/dispatcher.ts'
 import { secretFingerprint } from '../../src/outbox/admin.ts'
-import { cityAdmin, OTHER_SECRET, otherCityAdmin, outboxRows, provinceAdmin, SECRET, webhookSetup } from './helpers.ts'
+import { cityAdmin, healthReceiver, OTHER_SECRET, otherCityAdmin, outboxRows, provinceAdmin, SECRET, webhookSetup } from './helpers.ts'
 import { startReceiver } from './receiver.ts'
 
 t.test(`a message is dead-lettered after N failed attempts, listed for the admin, and redelivered on request (${databaseName})`, async (t) => {
   const h = await webhookSetup(t)
-  const receiver = await startReceiver({ secret: SECRET, now: () => h.clock.now() })
-  t.teardown(() => receiver.close())
-  await h.admin(cityAdmin, 'PUT', '/v1/admin/webhooks/421202/health', { url: receiver.url(), secret: SECRET })
+  const receiver = await healthReceiver(t, h)
   await h.acceptedCase()
   const [first, second] = await outboxRows(h.database.db)
 
@@ -116,8 +114,8 @@ t.test(`the most specific active endpoint of the case's department receives: cou
   t.equal((await h.admin(cityAdmin, 'PUT', '/v1/admin/webhooks/421200/health', { url: receiver.url('/xianning'), secret: OTHER_SECRET })).statusCode, 201)
   t.equal((await h.admin(cityAdmin, 'PUT', '/v1/admin/webhooks/421202/health', { url: receiver.url('/xianan'), secret: SECRET })).statusCode, 201)
 
-  const xianan = await h.engine.create((await import('../helpers/factories.ts')).clinicFilingApplication({ jurisdiction: '421202' }), p.applicant)
-  const jiayu = await h.engine.create((await import('../helpers/factories.ts')).clinicFilingApplication({ jurisdiction: '421221' }), p.applicant)
+  const xianan = await h.engine.create(clinicFilingApplication({ jurisdiction: '421202' }), p.applicant)
+  const jiayu = await h.engine.create(clinicFilingApplication({ jurisdiction: '421221' }), p.applicant)
   await h.dispatcher().drain()
   const pathOf = (caseId: string) => [...receiver.store.values()].find((s) => s.message.caseId === caseId)?.path
   t.equal(pathOf(xianan.row.id), '/xianan', 'the county\'s own endpoint')
@@ -129,7 +127,7 @@ t.test(`the most specific active endpoint of the case's department receives: cou
   t.equal(off.statusCode, 200, off.body)
   t.match(off.json(), { created: false, endpoint: { active: false, secretFingerprint: secretFingerprint(OTHER_SECRET) } })
   t.notOk('secret' in off.json(), 'an existing secret is kept and not returned')
-  const later = await h.engine.create((await import('../helpers/factories.ts')).clinicFilingApplication({ jurisdiction: '421221' }), p.applicant)
+  const later = await h.engine.create(clinicFilingApplication({ jurisdiction: '421221' }), p.applicant)
   await h.dispatcher().drain()
   t.equal(pathOf(later.row.id), '/hubei')
 })

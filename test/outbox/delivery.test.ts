@@ -6,9 +6,10 @@
  */
 import t from 'tap'
 import { databaseName } from '../helpers/db.ts'
-import { backoffDelayMs, eventIdOf } from '../../src/outbox/dispatcher.ts'
-import { cityAdmin, manualTimeouts, outboxRows, SECRET, until, webhookSetup } from './helpers.ts'
+import { backoffDelayMs, eventIdOf, retryAfterMs } from '../../src/outbox/dispatcher.ts'
+import { cityAdmin, healthReceiver, manualTimeouts, outboxRows, SECRET, until, webhookSetup } from './helpers.ts'
 import { startReceiver } from './receiver.ts'
+import { clinicFilingApplication, principals as p } from '../helpers/factories.ts'
 
 t.test(`a receiver that fails, is down, hangs and recovers stores every message exactly once (${databaseName})`, async (t) => {
   const h = await webhookSetup(t)
@@ -103,9 +104,7 @@ t.test(`a receiver that fails, is down, hangs and recovers stores every message 
 
 t.test(`a message stays leased while its request is in flight: a second pass does not send it again (${databaseName})`, async (t) => {
   const h = await webhookSetup(t)
-  const receiver = await startReceiver({ secret: SECRET, now: () => h.clock.now() })
-  t.teardown(() => receiver.close())
-  await h.admin(cityAdmin, 'PUT', '/v1/admin/webhooks/421202/health', { url: receiver.url(), secret: SECRET })
+  const receiver = await healthReceiver(t, h)
   await h.acceptedCase()
   receiver.mode = 'hang'
   const timeouts = manualTimeouts()
@@ -128,12 +127,38 @@ t.test('backoff: doubles from the base, capped, half of it jittered', async (t) 
   t.equal(backoffDelayMs(200, 1000, 60_000, () => 0), 30_000, 'no overflow for large attempt numbers')
 })
 
+t.test('Retry-After: seconds or an HTTP-date, on 429 and 503 only, within the cap', async (t) => {
+  const now = new Date('2026-03-02T01:00:00Z')
+  t.equal(retryAfterMs(429, '30', now, 60_000), 30_000)
+  t.equal(retryAfterMs(503, 'Mon, 02 Mar 2026 01:00:45 GMT', now, 60_000), 45_000)
+  t.equal(retryAfterMs(503, 'Mon, 02 Mar 2026 00:59:00 GMT', now, 60_000), 0, 'a date in the past: no extra pause')
+  t.equal(retryAfterMs(429, '86400', now, 60_000), 60_000, 'capped at the longest backoff')
+  t.equal(retryAfterMs(500, '30', now, 60_000), null, 'other statuses: our own backoff')
+  t.equal(retryAfterMs(429, null, now, 60_000), null)
+  t.equal(retryAfterMs(429, 'soon', now, 60_000), null, 'unreadable: ignored')
+})
+
+t.test(`a receiver that answers 429 with Retry-After is not asked again before it said (${databaseName})`, async (t) => {
+  const h = await webhookSetup(t)
+  const receiver = await healthReceiver(t, h)
+  await h.engine.create(clinicFilingApplication(), p.applicant)
+  receiver.mode = 'throttle'
+  const d = h.dispatcher()
+  const [attempt] = (await d.runOnce()).attempts
+  t.match(attempt, { outcome: 'rejected', status: 429 })
+  t.equal(attempt!.nextAttemptAt!.getTime(), h.clock.now().getTime() + 30_000, 'the receiver\'s 30 s, longer than the first backoff')
+  h.clock.advance(20_000)
+  t.equal((await d.runOnce()).claimed, 0, 'not due before the receiver said')
+  receiver.mode = 'ok'
+  h.clock.advance(10_000)
+  t.match((await d.runOnce()).attempts, [{ outcome: 'delivered', attempt: 2 }])
+  t.equal(receiver.store.size, 1)
+})
+
 t.test(`the real request timeout (AbortSignal.timeout) ends a request the receiver never answers (${databaseName})`, async (t) => {
   const h = await webhookSetup(t)
-  const receiver = await startReceiver({ secret: SECRET, now: () => h.clock.now() })
-  t.teardown(() => receiver.close())
-  await h.admin(cityAdmin, 'PUT', '/v1/admin/webhooks/421202/health', { url: receiver.url(), secret: SECRET })
-  await h.engine.create((await import('../helpers/factories.ts')).clinicFilingApplication(), (await import('../helpers/factories.ts')).principals.applicant)
+  const receiver = await healthReceiver(t, h)
+  await h.engine.create(clinicFilingApplication(), p.applicant)
   receiver.mode = 'hang'
   const report = await h.dispatcher({ timeoutMs: 100 }).runOnce()
   t.match(report.attempts, [{ outcome: 'timeout', error: 'no answer within 100 ms', attempt: 1, deadLettered: false }])

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import { buildTestApp, type TestApp } from '../helpers/app.ts'
 import { CLINIC_CHECKLIST, clinicFilingApplication, materials, principals as p } from '../helpers/factories.ts'
 import { WebhookDispatcher, type DispatcherOptions } from '../../src/outbox/dispatcher.ts'
+import { startReceiver, type Receiver } from './receiver.ts'
 import type { Database } from '../../src/db/schema.ts'
 import type { Principal } from '../../src/auth/principal.ts'
 
@@ -83,4 +84,12 @@ export function manualTimeouts() {
 /** Waits until `condition` holds (polling), e.g. until the receiver holds the requests of a pass. */
 export async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 5))
+}
+
+/** A receiver on the app's clock, closed at teardown, configured as the health department's endpoint of `division`. */
+export async function healthReceiver(t: Test, h: WebhookSetup, division = '421202'): Promise<Receiver> {
+  const receiver = await startReceiver({ secret: SECRET, now: () => h.clock.now() })
+  t.teardown(() => receiver.close())
+  await h.admin(cityAdmin, 'PUT', `/v1/admin/webhooks/${division}/health`, { url: receiver.url(), secret: SECRET })
+  return receiver
 }

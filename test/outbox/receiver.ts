@@ -3,6 +3,7 @@
  * by webhook-id, as docs/WEBHOOKS.md tells receivers to build it. Its behaviour is switched between passes:
  *  - ok: verify, store once (a second copy of an id is acknowledged and not stored again), 200;
  *  - fail: 500 without storing;
+ *  - throttle: 429 with Retry-After: 30 (seconds) without storing;
  *  - storeThenHang: verify and store, then never answer (the sender times out, and will send the same id again);
  *  - hang: never answer, store nothing.
  * `down()` closes the port (connection refused) and `up()` listens on the same port again.
@@ -12,7 +13,7 @@ import type { AddressInfo } from 'node:net'
 import { verifyWebhookSignature, type VerifyResult } from '../../src/outbox/signature.ts'
 import type { WebhookMessage } from '../../src/outbox/dispatcher.ts'
 
-export type ReceiverMode = 'ok' | 'fail' | 'storeThenHang' | 'hang'
+export type ReceiverMode = 'ok' | 'fail' | 'throttle' | 'storeThenHang' | 'hang'
 
 export interface ReceivedRequest {
   path: string
@@ -54,6 +55,10 @@ export async function startReceiver(options: { secret: string | ((path: string) 
       const verified = verifyWebhookSignature({ secret, headers: req.headers, body, now: options.now() })
       const webhookId = req.headers['webhook-id'] as string | undefined
       receiver.requests.push({ path, webhookId, verified, body })
+      if (receiver.mode === 'throttle') {
+        res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': '30' }).end('slow down')
+        return
+      }
       if (receiver.mode === 'fail') {
         res.writeHead(500, { 'content-type': 'text/plain' }).end('receiver database unavailable')
         return
