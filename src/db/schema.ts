@@ -159,14 +159,16 @@ export interface SupervisionCountDeltasTable {
   overdue: number
 }
 
-export interface SupervisionCompletionsTable {
+/** One month of completions of a county, department and procedure ('*': all procedures), migration 11. */
+export interface SupervisionCompletionMonthsTable {
   jurisdiction: string
   department: string
   procedure: string
   month: string
-  working_days: number
   concluded: ColumnType<string, number, number>
   on_time: ColumnType<string, number, number>
+  /** Element i + 1: cases concluded in i working days. */
+  histogram: ColumnType<string[], string, string>
 }
 
 export interface SupervisionCompletionDeltasTable {
@@ -274,7 +276,7 @@ export interface AuditLogTable {
 export interface Database {
   supervision_counts: SupervisionCountsTable
   supervision_count_deltas: SupervisionCountDeltasTable
-  supervision_completions: SupervisionCompletionsTable
+  supervision_completion_months: SupervisionCompletionMonthsTable
   supervision_completion_deltas: SupervisionCompletionDeltasTable
   inspectors: InspectorsTable
   inspection_draws: InspectionDrawsTable

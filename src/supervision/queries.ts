@@ -124,28 +124,42 @@ export async function readList(db: Kysely<Database>, kind: ListKind, f: Supervis
  * Moves committed deltas into the folded tables, exactly: DELETE … RETURNING takes the rows it removes, a delta
  * committed meanwhile stays for the next fold, and readers sum folded + unfolded. One folder at a time (advisory
  * lock); a caller that does not get it skips (another is folding).
+ *
+ * One statement, so one round trip and its own transaction: the lock is taken first (a materialised CTE read by
+ * both DELETEs as an InitPlan) and released at the end of the transaction (the statement's own under autocommit, as
+ * every caller runs it); every data-modifying CTE runs exactly once whether or not the final SELECT reads it. Each
+ * concluded case's completion delta becomes one count in its month's histogram, per procedure and in the rollup over
+ * all procedures ('*'), so a stats read without a procedure filter reads one row per department and month.
  */
+function foldStatement(): RawBuilder<{ ok: boolean }> {
+  return sql<{ ok: boolean }>`
+    with lock as materialized (select pg_try_advisory_xact_lock(727274) as ok),
+    counted as (delete from supervision_count_deltas where (select ok from lock) returning *),
+    counts as (
+      insert into supervision_counts as s (jurisdiction, department, procedure, kind, open, near_due, overdue)
+      select jurisdiction, department, procedure, kind, sum(open), sum(near_due), sum(overdue) from counted group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      on conflict (jurisdiction, department, procedure, kind) do update set
+        open = s.open + excluded.open, near_due = s.near_due + excluded.near_due, overdue = s.overdue + excluded.overdue),
+    concluded as (delete from supervision_completion_deltas where (select ok from lock) returning *),
+    cells as (
+      select jurisdiction, department, procedure, month, working_days, count(*) as n, count(*) filter (where on_time) as on_time
+      from concluded group by 1, 2, 3, 4, 5),
+    both_levels as (
+      select jurisdiction, department, procedure, month, working_days, n, on_time from cells
+      union all select jurisdiction, department, '*', month, working_days, sum(n)::bigint, sum(on_time)::bigint from cells group by 1, 2, 4, 5),
+    months as (
+      insert into supervision_completion_months as m (jurisdiction, department, procedure, month, concluded, on_time, histogram)
+      select jurisdiction, department, procedure, month, sum(n)::bigint, sum(on_time)::bigint, supervision_histogram_sum(supervision_histogram_of(working_days, n))
+      from both_levels group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      on conflict (jurisdiction, department, procedure, month) do update set
+        concluded = m.concluded + excluded.concluded, on_time = m.on_time + excluded.on_time,
+        histogram = supervision_histogram_add(m.histogram, excluded.histogram))
+    select ok from lock
+  `
+}
+
 export async function foldSupervisionDeltas(db: Kysely<Database>): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(727274) as ok`.execute(trx)
-    if (!got.rows[0]?.ok) return false
-    await sql`
-      with d as (delete from supervision_count_deltas returning *)
-      insert into supervision_counts (jurisdiction, department, procedure, kind, open, near_due, overdue)
-      select jurisdiction, department, procedure, kind, sum(open), sum(near_due), sum(overdue) from d group by 1, 2, 3, 4 order by 1, 2, 3, 4
-      on conflict (jurisdiction, department, procedure, kind) do update set open = supervision_counts.open + excluded.open,
-        near_due = supervision_counts.near_due + excluded.near_due, overdue = supervision_counts.overdue + excluded.overdue
-    `.execute(trx)
-    await sql`
-      with d as (delete from supervision_completion_deltas returning *)
-      insert into supervision_completions (jurisdiction, department, procedure, month, working_days, concluded, on_time)
-      select jurisdiction, department, procedure, month, working_days, count(*), count(*) filter (where on_time) from d
-      group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
-      on conflict (jurisdiction, department, month, procedure, working_days) do update set
-        concluded = supervision_completions.concluded + excluded.concluded, on_time = supervision_completions.on_time + excluded.on_time
-    `.execute(trx)
-    return true
-  })
+  return (await foldStatement().execute(db)).rows[0]?.ok === true
 }
 
 export interface StatsFilter extends SupervisionFilter {
@@ -191,55 +205,93 @@ export function percentile(histogram: readonly (readonly [number, number])[], p:
   return histogram.at(-1)![0]
 }
 
+/**
+ * Conditions on completion rows. Folded months: the procedure's own rows when the filter names one, else the rollup
+ * over all procedures ('*'). Unfolded deltas carry real procedure names only.
+ */
+function completionConditions(f: StatsFilter, folded: boolean): RawBuilder<unknown>[] {
+  const out = [...groupConditions(f, 's', false), sql`s.month between ${f.from} and ${f.to}`]
+  if (folded && !f.procedure) out.push(sql`s.procedure = '*'`)
+  return out
+}
+
 /** The group keys of one page, then their counts and completion histograms (the keys of this page only). */
 export function statsKeysQuery(f: StatsFilter, limit: number, cursor?: string): RawBuilder<{ jurisdiction: string; department: string }> {
   const counts = groupConditions(f, 's')
-  const completions = [...groupConditions(f, 's', false), sql`s.month between ${f.from} and ${f.to}`]
   const where = (c: RawBuilder<unknown>[]) => (c.length ? sql`where ${sql.join(c, sql` and `)}` : sql``)
   const after = cursor ? (() => { const c = decodeStatsCursor(cursor); return sql`where (jurisdiction, department) > (${c.jurisdiction}, ${c.department})` })() : sql``
   return sql<{ jurisdiction: string; department: string }>`
     select jurisdiction, department from (
       select s.jurisdiction, s.department from supervision_counts s ${where(counts)}
       union all select s.jurisdiction, s.department from supervision_count_deltas s ${where(counts)}
-      union all select s.jurisdiction, s.department from supervision_completions s ${where(completions)}
-      union all select s.jurisdiction, s.department from supervision_completion_deltas s ${where(completions)}
+      union all select s.jurisdiction, s.department from supervision_completion_months s ${where(completionConditions(f, true))}
+      union all select s.jurisdiction, s.department from supervision_completion_deltas s ${where(completionConditions(f, false))}
     ) k ${after}
     group by jurisdiction, department order by jurisdiction, department limit ${limit + 1}
   `
+}
+
+/** A histogram as PostgreSQL prints a bigint[] ('{3,0,5}': element i + 1 counts i working days), read exactly. */
+export function parseHistogram(text: string): number[] {
+  const inner = text.replace(/^\{|\}$/g, '')
+  return inner === '' ? [] : inner.split(',').map(Number)
+}
+
+interface MonthAccumulator { concluded: number; onTime: number; histogram: number[] }
+
+function addToMonth(acc: MonthAccumulator, concluded: number, onTime: number, histogram: readonly number[]): void {
+  acc.concluded += concluded
+  acc.onTime += onTime
+  histogram.forEach((n, i) => { acc.histogram[i] = (acc.histogram[i] ?? 0) + n })
 }
 
 export async function readStats(db: Kysely<Database>, f: StatsFilter, limit: number, cursor?: string): Promise<{ groups: GroupStats[]; nextCursor: string | null }> {
   const keys = (await statsKeysQuery(f, limit, cursor).execute(db)).rows
   const page = keys.slice(0, limit)
   if (page.length === 0) return { groups: [], nextCursor: null }
-  const inPage = sql`(s.jurisdiction, s.department) in (${sql.join(page.map((k) => sql`(${k.jurisdiction}, ${k.department})`))})`
+  // The page's groups as one key range: the keys query returned every group in (first, last) that the filters let
+  // through, so the range with the same filters holds exactly this page (one index range, not one probe per group).
+  const first = page[0]!
+  const last = page.at(-1)!
+  const inPage = sql`(s.jurisdiction, s.department) >= (${first.jurisdiction}, ${first.department}) and (s.jurisdiction, s.department) <= (${last.jurisdiction}, ${last.department})`
   const counts = [inPage, ...groupConditions(f, 's')]
-  const completions = [inPage, ...groupConditions(f, 's', false), sql`s.month between ${f.from} and ${f.to}`]
   const countRows = (await sql<{ jurisdiction: string; department: string; open: string; near_due: string; overdue: string }>`
     select jurisdiction, department, sum(open)::text as open, sum(near_due)::text as near_due, sum(overdue)::text as overdue from (
       select s.jurisdiction, s.department, s.open, s.near_due, s.overdue from supervision_counts s where ${sql.join(counts, sql` and `)}
       union all select s.jurisdiction, s.department, s.open, s.near_due, s.overdue from supervision_count_deltas s where ${sql.join(counts, sql` and `)}
     ) x group by 1, 2
   `.execute(db)).rows
-  const histRows = (await sql<{ jurisdiction: string; department: string; month: string; working_days: number; concluded: string; on_time: string }>`
-    select jurisdiction, department, month, working_days, sum(concluded)::text as concluded, sum(on_time)::text as on_time from (
-      select s.jurisdiction, s.department, s.month, s.working_days, s.concluded, s.on_time from supervision_completions s where ${sql.join(completions, sql` and `)}
-      union all select s.jurisdiction, s.department, s.month, s.working_days, 1, case when s.on_time then 1 else 0 end
-      from supervision_completion_deltas s where ${sql.join(completions, sql` and `)}
-    ) x group by 1, 2, 3, 4 order by 1, 2, 3, 4
+  // Folded months (one row per county, department and month for the rollup; per procedure when filtered) and the
+  // deltas not yet folded, as histograms, in ONE statement: a fold committing between two reads would otherwise move
+  // deltas from the second read's table into the first's after it was read, and they would be counted nowhere.
+  const monthRows = (await sql<{ jurisdiction: string; department: string; month: string; concluded: string; on_time: string; histogram: string }>`
+    select s.jurisdiction, s.department, s.month, s.concluded::text as concluded, s.on_time::text as on_time, s.histogram::text as histogram
+    from supervision_completion_months s where ${sql.join([inPage, ...completionConditions(f, true)], sql` and `)}
+    union all
+    select s.jurisdiction, s.department, s.month, count(*)::text, count(*) filter (where s.on_time)::text,
+           supervision_histogram_of(s.working_days, count(*))::text
+    from supervision_completion_deltas s where ${sql.join([inPage, ...completionConditions(f, false)], sql` and `)}
+    group by s.jurisdiction, s.department, s.month, s.working_days
   `.execute(db)).rows
+  const months = new Map<string, Map<string, MonthAccumulator>>()
+  const monthOf = (jurisdiction: string, department: string, month: string): MonthAccumulator => {
+    const group = `${jurisdiction}|${department}`
+    let byMonth = months.get(group)
+    if (!byMonth) months.set(group, (byMonth = new Map()))
+    let acc = byMonth.get(month)
+    if (!acc) byMonth.set(month, (acc = { concluded: 0, onTime: 0, histogram: [] }))
+    return acc
+  }
+  for (const r of monthRows) addToMonth(monthOf(r.jurisdiction, r.department, r.month), Number(r.concluded), Number(r.on_time), parseHistogram(r.histogram))
   const groups: GroupStats[] = page.map((k) => {
     const c = countRows.find((r) => r.jurisdiction === k.jurisdiction && r.department === k.department)
-    const mine = histRows.filter((r) => r.jurisdiction === k.jurisdiction && r.department === k.department)
-    const months = [...new Set(mine.map((r) => r.month))].sort().map((month) => {
-      const h = mine.filter((r) => r.month === month).map((r) => [Number(r.working_days), Number(r.concluded)] as const)
-      const concluded = h.reduce((s, [, n]) => s + n, 0)
-      const onTime = mine.filter((r) => r.month === month).reduce((s, r) => s + Number(r.on_time), 0)
-      return { month, concluded, onTime, onTimeRate: concluded ? onTime / concluded : null, medianWorkingDays: percentile(h, 0.5), p90WorkingDays: percentile(h, 0.9) }
+    const byMonth = months.get(`${k.jurisdiction}|${k.department}`) ?? new Map<string, MonthAccumulator>()
+    const monthStats = [...byMonth.entries()].filter(([, m]) => m.concluded > 0).sort(([a], [b]) => a.localeCompare(b)).map(([month, m]) => {
+      const h = m.histogram.flatMap((n, days) => (n > 0 ? [[days, n] as const] : []))
+      return { month, concluded: m.concluded, onTime: m.onTime, onTimeRate: m.onTime / m.concluded, medianWorkingDays: percentile(h, 0.5), p90WorkingDays: percentile(h, 0.9) }
     })
-    return { jurisdiction: k.jurisdiction, department: k.department, open: Number(c?.open ?? 0), nearDue: Number(c?.near_due ?? 0), overdue: Number(c?.overdue ?? 0), months }
+    return { jurisdiction: k.jurisdiction, department: k.department, open: Number(c?.open ?? 0), nearDue: Number(c?.near_due ?? 0), overdue: Number(c?.overdue ?? 0), months: monthStats }
   })
-  const last = page.at(-1)!
   return { groups, nextCursor: keys.length > limit ? encodeCursor([last.jurisdiction, last.department]) : null }
 }
 

@@ -18,7 +18,7 @@ import { shanghaiDate } from '../../src/calendar/shanghai.ts'
 import { workingDaysBetween } from '../../src/calendar/units.ts'
 import { clockColour } from '../../src/sla/compute.ts'
 import { toClockState } from '../../src/engine/clocks.ts'
-import { percentile } from '../../src/supervision/queries.ts'
+import { foldSupervisionDeltas, parseHistogram, percentile, readStats } from '../../src/supervision/queries.ts'
 import type { Principal } from '../../src/auth/principal.ts'
 import { freshDatabase, databaseName } from '../helpers/db.ts'
 import { clinicFilingApplication, principals } from '../helpers/factories.ts'
@@ -131,6 +131,22 @@ async function checkAll(t: Test, s: Setup, label: string) {
     })
     t.same((g?.months ?? []).map(({ month, concluded, medianWorkingDays, p90WorkingDays }) => ({ month, concluded, medianWorkingDays, p90WorkingDays })), expected, `${label}: completions of ${j}/${d}`)
   }
+  // Page by page (one group a page, by cursor) = all at once.
+  const walked: typeof stats.groups = []
+  let statsCursor: string | null = null
+  do {
+    const res = await s.get(supervisor, `/v1/supervision/stats?limit=1&from=2026-01&to=2026-12${statsCursor ? `&cursor=${statsCursor}` : ''}`)
+    const body = res.json() as typeof stats & { nextCursor: string | null }
+    walked.push(...body.groups)
+    statsCursor = body.nextCursor
+  } while (statsCursor && walked.length <= stats.groups.length)
+  t.same(walked, stats.groups, `${label}: stats walked one group a page = one page of all`)
+  // A procedure filter reads the procedure's own rows instead of the rollup over all procedures: every case here is a
+  // clinic filing, so its rows equal the rollup, and another procedure has nothing.
+  const clinic = (await s.get(supervisor, '/v1/supervision/stats?limit=500&from=2026-01&to=2026-12&procedure=clinicFiling')).json() as typeof stats
+  t.same(clinic.groups, stats.groups, `${label}: procedure=clinicFiling = all procedures`)
+  const other = (await s.get(supervisor, '/v1/supervision/stats?limit=500&from=2026-01&to=2026-12&procedure=twoCertificates')).json() as typeof stats
+  t.same(other.groups, [], `${label}: procedure=twoCertificates has no groups`)
 }
 
 t.test(`lists and statistics equal a brute-force count as time passes (${databaseName})`, async (t) => {
@@ -140,6 +156,47 @@ t.test(`lists and statistics equal a brute-force count as time passes (${databas
     s.clock.set(at)
     await checkAll(t, s, at)
   }
+})
+
+t.test(`statistics read the same before and after a fold: unfolded deltas count as folded rows (${databaseName})`, async (t) => {
+  const s = await setup(t)
+  const f = { jurisdiction: '421200', from: '2026-01', to: '2026-12' }
+  await seed(s)
+  const pending = async () => Number((await sql<{ n: string }>`select count(*)::text as n from supervision_completion_deltas`.execute(s.db)).rows[0]!.n)
+  t.ok(await pending() > 0, 'the withdrawals left completion deltas')
+  const unfolded = await readStats(s.db, f, 500)
+  t.ok(unfolded.groups.some((g) => g.months.length > 0), 'completions are read from the deltas alone')
+  await foldSupervisionDeltas(s.db)
+  t.equal(await pending(), 0, 'folded')
+  t.same(await readStats(s.db, f, 500), unfolded, 'same statistics after the fold')
+  // Half folded, half not: more withdrawals after the fold, read before and after the next one.
+  const open = await s.db.selectFrom('cases').select(['id', 'jurisdiction']).where('status', '=', 'active').limit(10).execute()
+  for (const c of open) await s.engine.apply(c.id, { type: 'WITHDRAW', payload: { reason: '撤回' } }, { ...principals.applicant, jurisdiction: c.jurisdiction })
+  t.equal(await pending(), open.length)
+  const mixed = await readStats(s.db, f, 500)
+  await foldSupervisionDeltas(s.db)
+  t.same(await readStats(s.db, f, 500), mixed, 'folded rows plus deltas = the next fold')
+  const rollup = await sql<{ n: string }>`select coalesce(sum(concluded), 0)::text as n from supervision_completion_months where procedure = '*'`.execute(s.db)
+  const perProcedure = await sql<{ n: string }>`select coalesce(sum(concluded), 0)::text as n from supervision_completion_months where procedure <> '*'`.execute(s.db)
+  const done = await sql<{ n: string }>`select count(*)::text as n from cases where status = 'done'`.execute(s.db)
+  t.equal(rollup.rows[0]!.n, done.rows[0]!.n, 'the rollup counts every concluded case once')
+  t.equal(perProcedure.rows[0]!.n, done.rows[0]!.n, 'so do the per-procedure rows')
+})
+
+t.test(`a histogram is summed element by element in SQL, and read back exactly; deltas keep to their constraints (${databaseName})`, async (t) => {
+  const s = await setup(t)
+  const r = await sql<{ sum: string; of: string; agg: string }>`select
+    supervision_histogram_add('{1,2}'::bigint[], '{0,0,5}'::bigint[])::text as sum,
+    supervision_histogram_of(3, 7)::text as of,
+    (select supervision_histogram_sum(supervision_histogram_of(d, 1)) from unnest(array[0, 2, 2, 5]) d)::text as agg`.execute(s.db)
+  t.same(r.rows[0], { sum: '{1,2,5}', of: '{0,0,0,7}', agg: '{1,0,2,0,0,1}' })
+  t.same(parseHistogram('{1,0,2}'), [1, 0, 2])
+  t.same(parseHistogram('{}'), [])
+  // '*' names the rollup row: a delta may not take it; nor may it count negative working days.
+  const { row } = await s.engine.create(clinicFilingApplication({ jurisdiction: '421202' }), { ...principals.applicant, jurisdiction: '421202' })
+  const delta = { case_id: row.id, jurisdiction: '421202', department: 'health', procedure: 'clinicFiling', month: '2026-03', working_days: 3, on_time: true }
+  await t.rejects(s.db.insertInto('supervision_completion_deltas').values({ ...delta, procedure: '*' }).execute(), /supervision_completion_deltas_procedure_check/)
+  await t.rejects(s.db.insertInto('supervision_completion_deltas').values({ ...delta, working_days: -1 }).execute(), /supervision_completion_deltas_working_days_check/)
 })
 
 t.test(`percentile is nearest-rank over the histogram`, async (t) => {
