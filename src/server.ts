@@ -11,15 +11,18 @@ import { startTimerWorkers, type TimerWorkers } from './timers/pool.ts'
 import { loadDispatcherSettings } from './outbox/config.ts'
 import { startDispatchers } from './outbox/dispatcher.ts'
 import { loadSecuritySettings } from './security/settings.ts'
+import { loadFolderSettings, SupervisionFolder } from './supervision/folder.ts'
 
 async function main(): Promise<void> {
   let config
   let webhooks
   let security
+  let folding
   try {
     config = loadConfig()
     webhooks = loadDispatcherSettings()
     security = loadSecuritySettings()
+    folding = loadFolderSettings()
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`onewindow: ${err.message}`)
@@ -52,6 +55,9 @@ async function main(): Promise<void> {
   const dispatchers = config.inProcessWorker && enabled
     ? startDispatchers({ db: runtime.database.db, kind: runtime.database.kind, clock: runtime.clock, logger, name: 'in-process-webhooks', ...dispatch })
     : undefined
+  // The supervision counters are folded on a schedule by the same in-process worker (docs/SUPERVISION.md).
+  const folder = config.inProcessWorker ? new SupervisionFolder({ db: runtime.database.db, intervalMs: folding.intervalMs, logger }) : undefined
+  folder?.start()
 
   let closing = false
   const shutdown = async (signal: string) => {
@@ -59,7 +65,7 @@ async function main(): Promise<void> {
     closing = true
     logger.info({ signal }, 'shutting down')
     await app.close()
-    await Promise.all([timers?.stop(), dispatchers?.stop()])
+    await Promise.all([timers?.stop(), dispatchers?.stop(), folder?.stop()])
     await runtime.close()
     process.exit(0)
   }

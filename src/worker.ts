@@ -1,8 +1,8 @@
 /**
- * Process entry of `npm run worker`: fires due timers and delivers the outbox by webhook (docs/WEBHOOKS.md; off with
- * ONEWINDOW_WEBHOOKS=false), outside the HTTP server. Validated configuration, the
- * database (PostgreSQL via DATABASE_URL; PGlite only while no server holds its folder), ONEWINDOW_WORKER_CONCURRENCY
- * worker loops. SIGTERM/SIGINT: each loop finishes the batch in hand (it commits), the database closes, exit 0.
+ * Process entry of `npm run worker`: fires due timers, delivers the outbox by webhook (docs/WEBHOOKS.md; off with
+ * ONEWINDOW_WEBHOOKS=false) and folds the supervision counters (docs/SUPERVISION.md), outside the HTTP server.
+ * Validated configuration, the database (PostgreSQL via DATABASE_URL; PGlite only while no server holds its
+ * folder), ONEWINDOW_WORKER_CONCURRENCY worker loops. SIGTERM/SIGINT: each loop finishes the batch in hand (it commits), the database closes, exit 0.
  * Exit codes: 2 bad configuration, 3 the embedded database is held by another process, 1 anything else.
  */
 import { loadConfig, ConfigError } from './config.ts'
@@ -17,15 +17,18 @@ import { loadWorkerSettings } from './timers/config.ts'
 import { startTimerWorkers } from './timers/pool.ts'
 import { loadDispatcherSettings } from './outbox/config.ts'
 import { startDispatchers } from './outbox/dispatcher.ts'
+import { loadFolderSettings, SupervisionFolder } from './supervision/folder.ts'
 
 async function main(): Promise<void> {
   let config
   let settings
   let webhooks
+  let folding
   try {
     config = loadConfig()
     settings = loadWorkerSettings()
     webhooks = loadDispatcherSettings()
+    folding = loadFolderSettings()
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`onewindow worker: ${err.message}`)
@@ -66,6 +69,8 @@ async function main(): Promise<void> {
   const dispatchers = enabled
     ? startDispatchers({ db: database.db, kind: database.kind, clock: systemClock, logger, name: `webhooks-${process.pid}`, ...dispatch })
     : undefined
+  const folder = new SupervisionFolder({ db: database.db, intervalMs: folding.intervalMs, logger })
+  folder.start()
   let fired = 0
   let discarded = 0
   for (const w of workers.workers) {
@@ -84,7 +89,7 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     logger.info({ signal }, 'stopping: finishing the batches in hand')
-    await Promise.all([workers.stop(), dispatchers?.stop()])
+    await Promise.all([workers.stop(), dispatchers?.stop(), folder.stop()])
     await database.close()
     logger.info({ fired, discarded }, 'timer worker stopped')
     process.exit(0)
