@@ -14,13 +14,16 @@ export class MigrationError extends Error {}
  * schema (set through search_path): Kysely looks for its tables across all schemas, so without it a second
  * schema in the same database would be taken as already migrated.
  */
-export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
+export function createMigrator(db: Kysely<any>, schema?: string): Migrator {
+  return new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
     ...(schema ? { migrationTableSchema: schema } : {}),
   })
-  const result = await migrator.migrateToLatest()
+}
+
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationResultSet> {
+  const result = await createMigrator(db, schema).migrateToLatest()
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName
     throw new MigrationError(`migration ${failed ?? '(unknown)'} failed: ${String((result.error as Error).message ?? result.error)}`, {

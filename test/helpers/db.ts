@@ -44,6 +44,27 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Runs a migration step, retrying only this race: Kysely's migrator introspects the tables of every schema, and when
+ * a parallel test file drops its own schema at that moment PostgreSQL reports that other schema, or one of its tables
+ * (from `pg_get_serial_sequence` in the introspection query), missing. An error naming this test's own schema, or
+ * anything else, is thrown at once.
+ */
+export async function retryingSchemaRace<T>(schema: string | undefined, step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await step()
+      const error = (result as { error?: unknown } | undefined)?.error
+      if (error) throw error
+      return result
+    } catch (err) {
+      const other = /(?:schema "(t_[0-9a-f]+)"|relation "(t_[0-9a-f]+)\.[a-z_]+") does not exist/.exec(String((err as Error).message))
+      const otherSchema = other?.[1] ?? other?.[2]
+      if (!otherSchema || otherSchema === schema || attempt >= 5) throw err
+    }
+  }
+}
+
 export async function freshDatabase(t: Test, options: { poolSize?: number } = {}): Promise<TestDatabase> {
   if (!serverUrl) {
     // Migrating a new PGlite costs seconds; cloning a migrated one costs ~0.4 s (ECOSYSTEM-NOTES §1.3).
@@ -57,17 +78,7 @@ export async function freshDatabase(t: Test, options: { poolSize?: number } = {}
   const pgOptions = `-c search_path=${schema}`
   const open = (poolSize = options.poolSize ?? 10) => openDatabase({ databaseUrl: serverUrl, poolSize, pgOptions })
   const handle = await open()
-  // Kysely's migrator introspects the tables of every schema; when a parallel test file drops its own schema at
-  // that moment, PostgreSQL reports that schema missing. Only that race is retried.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await migrateToLatest(handle.db, schema)
-      break
-    } catch (err) {
-      const other = /schema "(t_[0-9a-f]+)" does not exist/.exec(String((err as Error).message))
-      if (!other || other[1] === schema || attempt >= 5) throw err
-    }
-  }
+  await retryingSchemaRace(schema, () => migrateToLatest(handle.db, schema))
   const extra: DatabaseHandle[] = []
   t.teardown(async () => {
     await handle.close()
