@@ -7,10 +7,10 @@ import type { Kysely } from 'kysely'
 import type { CaseRow, Database } from '../db/schema.ts'
 import { definitionOf, restoreSnapshot } from '../engine/engine.ts'
 import { activeStateMeta, stateOutcome } from '../engine/snapshot.ts'
-import { readClockViews } from '../cases/clockViews.ts'
+import { readClockViewsOfCases } from '../cases/clockViews.ts'
 import type { OneWindowContext } from '../../machines/oneWindow.ts'
 
-type ClockViews = Awaited<ReturnType<typeof readClockViews>>
+type ClockViews = NonNullable<ReturnType<Awaited<ReturnType<typeof readClockViewsOfCases>>['get']>>
 const COLOUR_RANK = { green: 0, yellow: 1, red: 2 } as const
 
 /** The worst colour of the running or paused clocks (red over yellow over green), null without any. */
@@ -40,13 +40,15 @@ export async function applicationView(db: Kysely<Database>, parent: CaseRow, now
   const context = snapshot.context as OneWindowContext
   const children = await db.selectFrom('cases').selectAll().where('parent_id', '=', parent.id).orderBy('created_at').orderBy('id').execute()
   const codes = await lastStatusCodes(db, [parent.id, ...children.map((c) => c.id)])
-  const parentClocks = await readClockViews(db, parent, now)
+  // One read of the clocks of the parent and every department's case.
+  const clocksOf = await readClockViewsOfCases(db, [parent, ...children], now)
+  const parentClocks = clocksOf.get(parent.id)!
   const departments = []
   for (const child of children) {
     const childDef = definitionOf(child)
     const childSnapshot = restoreSnapshot(childDef, child)
     const meta = activeStateMeta(childSnapshot)
-    const clocks = await readClockViews(db, child, now)
+    const clocks = clocksOf.get(child.id)!
     const reported = context.children.find((c) => c.id === child.id)
     const open = context.departmentRequests.filter((r) => r.childId === child.id && r.answeredAt === null)
     const code = codes.get(child.id)

@@ -45,6 +45,12 @@ t.test('Wenshan: a hospital adding elderly care is routed to civil affairs and h
   t.equal(civil.state, 'submitted', 'the filing waits for civil affairs\' own completeness check')
   t.equal(v.limit.basis, 'latestDepartment', 'no joint handling in Wenshan: the application shows the latest department deadline')
   t.equal(v.limit.dueOn, fire.dueOn)
+  for (const d of v.departments) {
+    // The application reads every department's clocks at once; each must equal the case's own view.
+    const own = (await h.call(p.applicant, 'GET', `/v1/cases/${d.caseId}`)).json()
+    t.same(d.clocks, own.clocks, `${d.department}: the application shows the department case's own clocks`)
+  }
+  t.ok(fire.clocks.some((c: any) => c.status === 'running' && c.remainingWorkingDays !== null), 'a running clock counts its remaining working days')
 
   // Both children were created in the acceptance's transaction, with the shared documents by reference.
   const children = await h.database.db.selectFrom('cases').selectAll().where('parent_id', '=', id).execute()
