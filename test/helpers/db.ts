@@ -45,9 +45,18 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /**
- * Runs a migration step, retrying only this race: Kysely's migrator introspects the tables of every schema, and when
- * a parallel test file drops its own schema at that moment PostgreSQL reports that other schema, or one of its tables
- * (from `pg_get_serial_sequence` in the introspection query), missing. An error naming this test's own schema, or
+ * The test suite's one known race: Kysely's migrator introspects the tables of every schema, and when a parallel test
+ * file drops its own schema at that moment PostgreSQL reports that other schema, or one of its tables (from
+ * `pg_get_serial_sequence` in the introspection query), missing. True only for a message naming another test schema.
+ */
+export function isOtherSchemaRace(message: string, schema: string | undefined): boolean {
+  const other = /(?:schema "(t_[0-9a-f]+)"|relation "(t_[0-9a-f]+)\.[a-z_]+") does not exist/.exec(message)
+  const otherSchema = other?.[1] ?? other?.[2]
+  return otherSchema !== undefined && otherSchema !== schema
+}
+
+/**
+ * Runs a migration step, retrying only that race (up to five tries). An error naming this test's own schema, or
  * anything else, is thrown at once.
  */
 export async function retryingSchemaRace<T>(schema: string | undefined, step: () => Promise<T>): Promise<T> {
@@ -58,9 +67,7 @@ export async function retryingSchemaRace<T>(schema: string | undefined, step: ()
       if (error) throw error
       return result
     } catch (err) {
-      const other = /(?:schema "(t_[0-9a-f]+)"|relation "(t_[0-9a-f]+)\.[a-z_]+") does not exist/.exec(String((err as Error).message))
-      const otherSchema = other?.[1] ?? other?.[2]
-      if (!otherSchema || otherSchema === schema || attempt >= 5) throw err
+      if (!isOtherSchemaRace(String((err as Error).message), schema) || attempt >= 5) throw err
     }
   }
 }
