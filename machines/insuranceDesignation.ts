@@ -22,7 +22,7 @@
  */
 import { and, assign, setup } from 'xstate'
 import { Type } from 'typebox'
-import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
+import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, ReminderParams, RuleSpec, StateMeta } from './types.ts'
 import { intakeChecks, intakeEvents, materialsOffChecklist } from './intake.ts'
 import { NoticeItem, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 import { addMonthsClamped, compareDates, isIsoDate, shanghaiDate } from '../src/calendar/shanghai.ts'
@@ -79,6 +79,7 @@ export interface InsuranceDesignationInput {
   eligibility: { operationStartedOn: string; waitingMonths: number; eligibleFrom: string; source: string }
   barMonths: Pinned<number>
   agreementTermMonths: Pinned<number>
+  renewalNoticeMonths: Pinned<number>
   departmentRule: { minBeds: number; source: string }
 }
 
@@ -93,6 +94,8 @@ export interface InsuranceDesignationContext {
   eligibility: InsuranceDesignationInput['eligibility']
   barMonths: Pinned<number>
   agreementTermMonths: Pinned<number>
+  /** How long before the term ends renewal is due (policy insuranceDesignation.renewalNoticeMonths); absent on cases created before it was kept. */
+  renewalNoticeMonths?: Pinned<number>
   departmentRule: { minBeds: number; source: string }
   /** The one-time notice at intake, once sent (一次性告知). */
   supplementNotice: Notice | null
@@ -115,6 +118,8 @@ export interface InsuranceDesignationContext {
     agreementEndsOn: string
     termMonths: number
     source: string
+    /** The day renewal falls due: agreementEndsOn less renewalNoticeMonths; the engine arms a reminder (RENEWAL_DUE) for it. */
+    renewalDueOn?: string | null
     renewals: { at: string; previousEndsOn: string; agreementEndsOn: string }[]
   } | null
   activation: { startedAt: string; activatedOn: string | null } | null
@@ -186,6 +191,11 @@ export const insuranceDesignationRules = {
     description: 'an on-site evaluation of this round (evaluation or re-evaluation) is recorded before it is passed',
     source: 'DOMAIN.md P4 (evaluation = documents + on-site); 医疗机构医疗保障定点管理暂行办法 [LAW?] (现场评估)',
     check: ({ context }: Args) => context.onsiteEvaluations.some((o) => o.round === context.round),
+  },
+  renewalDueRecorded: {
+    description: 'renewal fell due while the agreement was suspended: lifting the suspension leads to the renewal decision',
+    source: '[DESIGN] a suspension does not stop the term running (policy insuranceDesignation.agreementTermMonths); the renewal the reminder announced is still to be decided',
+    check: ({ context }: Args) => context.renewalDueSince !== null,
   },
   verifiedObjectionRecorded: {
     description: 'designation is refused during publicity only on an objection found verified',
@@ -396,9 +406,9 @@ export const insuranceDesignationEvents = {
   },
   RENEWAL_DUE: {
     roles: ['system'],
-    payload: obj({ agreementEndsOn: IsoDay }),
-    description: 'the agreement term is ending: renewal is due',
-    source: `${LAW} [LAW?] (term generally 1 year); policy insuranceDesignation.agreementTermMonths`,
+    payload: TimerPayload,
+    description: 'the agreement term is ending: renewal is due (fired by the reminder armed at designation and at each renewal, renewalNoticeMonths before the term ends)',
+    source: `${LAW} [LAW?] (term generally 1 year); policy insuranceDesignation.agreementTermMonths, insuranceDesignation.renewalNoticeMonths`,
   },
   RENEW: {
     roles: ['head'],
@@ -486,6 +496,18 @@ const activationOnly = [activationRuns] as const
 
 const meta = (m: StateMeta) => m
 const notify = (topic: string) => ({ type: 'notify', params: { topic: `insuranceDesignation.${topic}` } }) as const
+/** Arms RENEWAL_DUE for the current term's renewal day (agreement.renewalDueOn), replacing the previous term's reminder. */
+const renewalReminder = { type: 'scheduleReminder', params: { clock: 'agreementRenewal', event: 'RENEWAL_DUE', on: 'agreement.renewalDueOn' } } as const
+
+/**
+ * The day renewal falls due: `renewalNoticeMonths` (policy) before the term's last day, and not before the term
+ * starts; null on a case created before the notice period was kept (no reminder is armed then).
+ */
+function renewalDueOn(context: InsuranceDesignationContext, startsOn: string, agreementEndsOn: string): string | null {
+  if (!context.renewalNoticeMonths) return null
+  const day = addMonthsClamped(agreementEndsOn, -context.renewalNoticeMonths.value)
+  return day < startsOn ? startsOn : day
+}
 const withdraw = { WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' } } as const
 const activationOverdue = { ACTIVATION_LIMIT_PASSED: { actions: ['recordActivationOverdue', notify('activationOverdue')] } } as const
 const evaluationOverdue = { EVALUATION_LIMIT_PASSED: { actions: ['recordEvaluationOverdue', notify('evaluationOverdue')] } } as const
@@ -507,6 +529,7 @@ export const insuranceDesignationMachine = setup({
     evaluationSupplementAnswersRequest: insuranceDesignationRules.evaluationSupplementAnswersRequest.check,
     onsiteEvaluationRecorded: insuranceDesignationRules.onsiteEvaluationRecorded.check,
     verifiedObjectionRecorded: insuranceDesignationRules.verifiedObjectionRecorded.check,
+    renewalDueRecorded: insuranceDesignationRules.renewalDueRecorded.check,
   },
   actions: {
     recordSupplementNotice: assign({
@@ -585,15 +608,19 @@ export const insuranceDesignationMachine = setup({
     recordPublicityRefusal: assign({ refusal: refusal('publicity', givenReasons) }),
     recordNegotiationRefusal: assign({ refusal: refusal('negotiation', givenReasons) }),
     recordAgreement: assign({
-      agreement: ({ context, event }) => ({
-        agreementNumber: p<{ agreementNumber: string }>(event).agreementNumber,
-        signedAt: event.at,
-        startsOn: dayOf(event),
-        agreementEndsOn: addMonthsClamped(dayOf(event), context.agreementTermMonths.value),
-        termMonths: context.agreementTermMonths.value,
-        source: context.agreementTermMonths.source,
-        renewals: [],
-      }),
+      agreement: ({ context, event }) => {
+        const agreementEndsOn = addMonthsClamped(dayOf(event), context.agreementTermMonths.value)
+        return {
+          agreementNumber: p<{ agreementNumber: string }>(event).agreementNumber,
+          signedAt: event.at,
+          startsOn: dayOf(event),
+          agreementEndsOn,
+          termMonths: context.agreementTermMonths.value,
+          source: context.agreementTermMonths.source,
+          renewalDueOn: renewalDueOn(context, dayOf(event), agreementEndsOn),
+          renewals: [],
+        }
+      },
     }),
     recordActivationStart: assign({ activation: ({ event }) => ({ startedAt: event.at, activatedOn: null }) }),
     recordDesignation: assign({
@@ -624,14 +651,16 @@ export const insuranceDesignationMachine = setup({
     }),
     recordRenewalDue: assign({ renewalDueSince: ({ event }) => event.at }),
     recordRenewal: assign({
-      agreement: ({ context, event }) => context.agreement && {
-        ...context.agreement,
-        agreementEndsOn: addMonthsClamped(context.agreement.agreementEndsOn, context.agreementTermMonths.value),
-        renewals: [...context.agreement.renewals, {
-          at: event.at,
-          previousEndsOn: context.agreement.agreementEndsOn,
-          agreementEndsOn: addMonthsClamped(context.agreement.agreementEndsOn, context.agreementTermMonths.value),
-        }],
+      agreement: ({ context, event }) => {
+        if (!context.agreement) return null
+        const previousEndsOn = context.agreement.agreementEndsOn
+        const agreementEndsOn = addMonthsClamped(previousEndsOn, context.agreementTermMonths.value)
+        return {
+          ...context.agreement,
+          agreementEndsOn,
+          renewalDueOn: renewalDueOn(context, previousEndsOn, agreementEndsOn),
+          renewals: [...context.agreement.renewals, { at: event.at, previousEndsOn, agreementEndsOn }],
+        }
       },
       renewalDueSince: null,
     }),
@@ -650,6 +679,8 @@ export const insuranceDesignationMachine = setup({
     extendClock: (_: unknown, _params: { clock: string }) => {},
     /** Asks the engine to write an outbox row; the engine reads it from the returned actions. */
     notify: (_: unknown, _params: { topic: string }) => {},
+    /** Asks the engine to arm a durable reminder (src/engine/reminders.ts). */
+    scheduleReminder: (_: unknown, _params: ReminderParams) => {},
   },
 }).createMachine({
   id: 'insuranceDesignation',
@@ -663,6 +694,7 @@ export const insuranceDesignationMachine = setup({
     eligibility: input.eligibility,
     barMonths: input.barMonths,
     agreementTermMonths: input.agreementTermMonths,
+    renewalNoticeMonths: input.renewalNoticeMonths,
     departmentRule: input.departmentRule,
     supplementNotice: null,
     acceptedAt: null,
@@ -834,7 +866,7 @@ export const insuranceDesignationMachine = setup({
     systemActivation: {
       meta: meta({ label: '系统开通', description: 'the 医保 information system connection is being opened', source: '004_6104121fb84d74b0.txt L228 (「医保信息系统开通」)', waitingOn: ['officer'], clocks: activationOnly }),
       on: {
-        DESIGNATE: { target: 'designated', actions: ['recordDesignation', notify('designated')] },
+        DESIGNATE: { target: 'designated', actions: ['recordDesignation', renewalReminder, notify('designated')] },
         ...activationOverdue,
       },
     },
@@ -857,14 +889,19 @@ export const insuranceDesignationMachine = setup({
         renewalDue: {
           meta: meta({ label: '待续签', description: 'the term is ending: the agreement is renewed or ends', source: `${LAW} [LAW?]`, waitingOn: ['head'] }),
           on: {
-            RENEW: { target: 'agreementActive', actions: ['recordRenewal', notify('renewed')] },
+            RENEW: { target: 'agreementActive', actions: ['recordRenewal', renewalReminder, notify('renewed')] },
             SUSPEND: { target: 'suspended', actions: ['recordSuspension', notify('suspended')] },
           },
         },
         suspended: {
           meta: meta({ label: '协议中止', description: 'the agreement is suspended pending the findings', source: `${LAW} [LAW?] (中止协议)`, waitingOn: ['head'] }),
           on: {
-            RESUME: { target: 'agreementActive', actions: ['recordResumption', notify('resumed')] },
+            // The term runs on while suspended: a renewal falling due is recorded, and decided once the suspension lifts.
+            RENEWAL_DUE: { actions: ['recordRenewalDue', notify('renewalDue')] },
+            RESUME: [
+              { target: 'renewalDue', guard: 'renewalDueRecorded', actions: ['recordResumption', notify('resumed')] },
+              { target: 'agreementActive', actions: ['recordResumption', notify('resumed')] },
+            ],
           },
         },
       },
@@ -944,6 +981,7 @@ export function prepareInsuranceDesignation(request: CaseRequest, policy: Policy
     eligibility: { operationStartedOn, waitingMonths: waiting.value, eligibleFrom, source: waiting.source },
     barMonths: policy.get<number>('insuranceDesignation.barMonths'),
     agreementTermMonths: policy.get<number>('insuranceDesignation.agreementTermMonths'),
+    renewalNoticeMonths: policy.get<number>('insuranceDesignation.renewalNoticeMonths'),
     departmentRule: { ...INSURANCE_DEPARTMENT_RULE },
   }
   return { ok: true, input }

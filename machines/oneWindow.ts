@@ -15,7 +15,7 @@
  */
 import { and, assign, not, setup } from 'xstate'
 import { Type } from 'typebox'
-import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, RuleSpec, StateMeta } from './types.ts'
+import type { CaseRequest, ClockDefinition, EventSpec, PolicyView, Preparation, ProcedureDefinition, ProcedureEvent, ReminderParams, RuleSpec, StateMeta } from './types.ts'
 import { intakeChecks, intakeEvents } from './intake.ts'
 import { EmptyPayload, Reasons, SubmittedMaterials, type SubmittedMaterial } from './schemas.ts'
 import type { ChecklistItem } from './clinicFiling.ts'
@@ -455,7 +455,7 @@ export const oneWindowMachine = setup({
     routeChildren: (_: unknown, _params: { how: 'accept' | 'deemed' }) => {},
     forwardSupplement: () => {},
     forwardToChildren: (_: unknown, _params: { event: string }) => {},
-    scheduleReminder: (_: unknown, _params: { clock: string; event: string }) => {},
+    scheduleReminder: (_: unknown, _params: ReminderParams) => {},
   },
 }).createMachine({
   id: 'oneWindow',
@@ -556,7 +556,7 @@ export const oneWindowMachine = setup({
       on: {
         RECORD_OPERATION_START: {
           target: 'followUpScheduled', guard: 'operationStartNotInFuture',
-          actions: ['recordOperationStart', { type: 'scheduleReminder', params: { clock: 'followUpEligibility', event: 'FOLLOW_UP_ELIGIBLE' } }, notify('followUpScheduled')],
+          actions: ['recordOperationStart', { type: 'scheduleReminder', params: { clock: 'followUpEligibility', event: 'FOLLOW_UP_ELIGIBLE', on: 'followUp.eligibleFrom' } }, notify('followUpScheduled')],
         },
       },
     },

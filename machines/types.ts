@@ -77,6 +77,18 @@ export interface ClockDefinition {
   optional?: boolean
 }
 
+/**
+ * The params of a machine's `scheduleReminder` action: the engine (src/engine/reminders.ts) arms a durable timer that
+ * fires `event` (role `system`, payload `{ clock, dueOn }`) at the start of the day found at `on` in the context after
+ * the event. A reminder of the same name replaces a pending one; no day there cancels it.
+ */
+export interface ReminderParams {
+  clock: string
+  event: string
+  /** A dotted path in the context to an ISO day, e.g. `followUp.eligibleFrom`. */
+  on: string
+}
+
 export interface StateMeta {
   /** Chinese name of the state as the window uses it. */
   label: string

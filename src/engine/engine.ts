@@ -11,7 +11,7 @@ import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate'
 import { Value } from 'typebox/value'
 import { Compile } from 'typebox/compile'
 import { findProcedure, procedures } from '../../machines/index.ts'
-import type { CaseRequest, EventSpec, ProcedureDefinition, ProcedureEvent } from '../../machines/types.ts'
+import type { CaseRequest, EventSpec, ProcedureDefinition, ProcedureEvent, ReminderParams } from '../../machines/types.ts'
 import type { Database, CaseRow } from '../db/schema.ts'
 import type { Department } from '../policy/keys.ts'
 import type { PolicyStore } from '../policy/store.ts'
@@ -37,7 +37,7 @@ import {
 } from './routing.ts'
 import type { OneWindowContext } from '../../machines/oneWindow.ts'
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts'
-import { startOfShanghaiDay } from '../calendar/shanghai.ts'
+import { armReminder } from './reminders.ts'
 
 /** Refused: a routed case's answer to a correction request goes through its one-window application (one loop). */
 export const answerThroughApplication = (caseId: string, parentId: string) =>
@@ -349,11 +349,13 @@ export class Engine {
 
     // A one-window application acting on its routed cases locks them first (routed case before application, the
     // order a routed case reporting back takes), so the two never wait on each other in a cycle.
-    const childActions = (actions as readonly EngineAction[]).filter((a) => CHILD_ACTIONS.has(a.type) || a.type === 'scheduleReminder')
+    const childActions = (actions as readonly EngineAction[]).filter((a) => CHILD_ACTIONS.has(a.type))
     if (childActions.length > 0) {
       const trx = inTransaction(row)
       await sql`select id from cases where parent_id = ${caseId} order by id for update`.execute(trx)
     }
+    const reminders = (actions as readonly EngineAction[]).filter((a) => a.type === 'scheduleReminder').map((a) => a.params as ReminderParams)
+    if (reminders.length > 0) inTransaction(row)
     // A routed case reports its decision or its request for material to the application in the same transaction.
     const reports = row.parent_id && !options.routedFrom && !recompute && !alertEvent ? reportsToApplication(def, snapshot, next, { type: event.type, payload }) : []
     if (reports.length > 0) inTransaction(row)
@@ -424,6 +426,7 @@ export class Engine {
         case_id: caseId, jurisdiction: row.jurisdiction, department: row.department, procedure: row.procedure, ...concluded,
       }).execute()
     }
+    for (const reminder of reminders) await armReminder(inTransaction(row), caseId, next.context, reminder, { type: event.type, seq }, now)
     if (childActions.length > 0) {
       await this.#carryOutForApplication(inTransaction(row), row, snapshot, next, childActions, machineEvent, actor, seq, now)
     }
@@ -437,8 +440,7 @@ export class Engine {
 
   /**
    * What a one-window application's event asks of its routed cases, in its transaction: create them (accepted by the
-   * window, or deemed accepted), forward the answer to each department that asked, withdraw the undecided ones, or
-   * arm the follow-up reminder.
+   * window, or deemed accepted), forward the answer to each department that asked, or withdraw the undecided ones.
    */
   async #carryOutForApplication(
     trx: Transaction<Database>, row: CaseRow, before: AnyMachineSnapshot, after: AnyMachineSnapshot, actions: readonly EngineAction[],
@@ -480,16 +482,6 @@ export class Engine {
           if (!candidateEvents(restoreSnapshot(definitionOf(child), child)).includes(type)) continue
           await this.#apply(trx, childId, { type, payload: event.payload }, actor, undefined, { routedFrom })
         }
-      } else if (action.type === 'scheduleReminder') {
-        const { clock, event: type } = action.params as { clock: string; event: string }
-        const on = context.followUp?.eligibleFrom
-        if (!on) continue
-        // A durable timer like a clock's: the worker fires it once, through this same engine.
-        await trx.updateTable('timers').set({ status: 'cancelled', settled_at: now, outcome: 'replaced' })
-          .where('case_id', '=', row.id).where('clock_name', '=', clock).where('status', '=', 'pending').execute()
-        await trx.insertInto('timers').values({
-          case_id: row.id, clock_name: clock, event_type: type, due_at: startOfShanghaiDay(on), status: 'pending', armed_at: now, armed_seq: seq,
-        }).execute()
       }
     }
   }

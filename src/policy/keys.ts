@@ -64,6 +64,7 @@ const EXACT: Record<string, TSchema> = {
   'insuranceDesignation.waitingMonths': Type.Integer({ minimum: 0, maximum: 120 }),
   'insuranceDesignation.barMonths': Type.Integer({ minimum: 0, maximum: 120 }),
   'insuranceDesignation.agreementTermMonths': Type.Integer({ minimum: 1, maximum: 120 }),
+  'insuranceDesignation.renewalNoticeMonths': Type.Integer({ minimum: 0, maximum: 11 }),
   'insuranceDesignation.authority': Authority,
   'sla.nearDueWorkingDays': Type.Integer({ minimum: 0, maximum: 60 }),
 }

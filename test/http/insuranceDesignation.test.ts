@@ -8,6 +8,7 @@ import { departmentStaff } from '../helpers/factories.ts'
 import { SYSTEM_PRINCIPAL, type Principal } from '../../src/auth/principal.ts'
 import type { PolicyDocument } from '../../src/policy/document.ts'
 import { insuranceDesignationApplication, type InsuranceApplicationOptions } from '../model/insuranceDesignation.model.ts'
+import { TimerWorker } from '../../src/timers/worker.ts'
 
 /** 医保 handles the designation. */
 const p = departmentStaff('healthcareSecurity')
@@ -34,6 +35,7 @@ async function view(h: TestApp, id: string, as: Principal = p.officer) {
 }
 const clock = (cs: ClockView[], name: string, kind = 'statutory') => cs.find((c) => c.name === name && c.kind === kind)
 const system = (h: TestApp, id: string, type: string, payload: Record<string, unknown>) => h.engine.apply(id, { type, payload }, SYSTEM_PRINCIPAL)
+const worker = (h: TestApp) => new TimerWorker({ db: h.database.db, engine: h.engine, clock: h.clock, pglite: h.database.kind === 'pglite', pollIntervalMs: 10 })
 
 type Cast = Record<'clerk' | 'officer' | 'head' | 'applicant', Principal>
 const xianning: Cast = { clerk: p.clerk, officer: p.officer, head: p.head, applicant: p.applicant }
@@ -247,14 +249,25 @@ t.test('after designation: renewal when the term ends, suspension and resumption
   const c = await file(h)
   await toPassed(h, c.id, t)
   await passedToDesignated(h, c.id, t)
-  t.equal((await view(h, c.id)).context.agreement.agreementEndsOn, '2027-03-02')
+  t.match((await view(h, c.id)).context.agreement, { agreementEndsOn: '2027-03-02', renewalDueOn: '2027-02-02' })
   t.equal((await send(h, p.head, c.id, 'RENEW', { findings: '履约良好' })).statusCode, 422, 'no renewal before it is due')
+  // Designation armed a durable reminder for the renewal day (policy insuranceDesignation.renewalNoticeMonths: 1).
+  const reminders = () => h.database.db.selectFrom('timers').select(['due_at', 'status', 'event_type']).where('case_id', '=', c.id)
+    .where('clock_name', '=', 'agreementRenewal').orderBy('id').execute()
+  t.same((await reminders()).map((r) => [r.event_type, r.status, r.due_at.toISOString()]), [['RENEWAL_DUE', 'pending', new Date('2027-02-02T00:00:00+08:00').toISOString()]])
 
-  h.clock.set('2027-02-01T09:00:00+08:00')
-  t.equal((await system(h, c.id, 'RENEWAL_DUE', { agreementEndsOn: '2027-03-02' })).row.state, 'designated.renewalDue')
+  h.clock.set('2027-02-01T23:00:00+08:00')
+  t.equal(await worker(h).drain(), 0, 'not before the renewal day')
+  h.clock.set('2027-02-02T08:00:00+08:00')
+  t.equal(await worker(h).drain(), 1, 'fired on the renewal day, through the engine')
+  expectState(t, await h.call(p.head, 'GET', `/v1/cases/${c.id}`), 'designated.renewalDue')
   const renewed = await send(h, p.head, c.id, 'RENEW', { findings: '年度考核合格，续签' })
   expectState(t, renewed, 'designated.agreementActive')
-  t.match(renewed.json().context.agreement, { agreementEndsOn: '2028-03-02', renewals: [{ previousEndsOn: '2027-03-02', agreementEndsOn: '2028-03-02' }] })
+  t.match(renewed.json().context.agreement, { agreementEndsOn: '2028-03-02', renewalDueOn: '2028-02-02', renewals: [{ previousEndsOn: '2027-03-02', agreementEndsOn: '2028-03-02' }] })
+  t.same((await reminders()).map((r) => [r.status, r.due_at.toISOString()]), [
+    ['fired', new Date('2027-02-02T00:00:00+08:00').toISOString()],
+    ['pending', new Date('2028-02-02T00:00:00+08:00').toISOString()],
+  ], 'the renewal armed the next term\'s reminder')
 
   const check = await send(h, p.supervisor, c.id, 'RECORD_AGREEMENT_CHECK', { compliant: false, findings: '串换项目申报' })
   expectState(t, check, 'designated.agreementActive')

@@ -81,7 +81,7 @@ export const model: ProcedureModel = {
     ACTIVATION_LIMIT_PASSED: timer('activationLimit'),
     RECORD_AGREEMENT_CHECK: [{ compliant: true, findings: '协议履行正常' }],
     FLAG_NON_MEDICAL_CLAIM: [{ claimRef: 'CLM-1', service: '生活照护', amountYuan: 300, findings: '以医疗名义申报生活照护费用' }],
-    RENEWAL_DUE: [{ agreementEndsOn: day }],
+    RENEWAL_DUE: timer('agreementRenewal'),
     RENEW: [{ findings: '续签' }],
     SUSPEND: [{ reasons: ['违规申报生活照护费用'] }],
     RESUME: [{ findings: '已整改' }],
@@ -93,5 +93,6 @@ export const model: ProcedureModel = {
     intake: c.acceptedAt === null ? { notice: c.supplementNotice !== null, complete: Object.keys(c.materials ?? {}).length } : null,
     onsite: (c.onsiteEvaluations as { round: number }[]).some((o) => o.round === c.round),
     objection: c.publicity !== null && c.publicity.endedAt === null && (c.publicity.objections as { verified: boolean }[]).some((o) => o.verified),
+    renewalDue: c.renewalDueSince !== null,
   }),
 }
