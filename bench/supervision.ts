@@ -112,10 +112,11 @@ async function seed(db: Kysely<Database>): Promise<Record<string, number>> {
                random() < 0.3 as active, random() as r1, 1 + floor(random() * 25)::int as wd, random() < 0.92 as on_time
         from generate_series(1, ${N}) g`)
       await run(`insert into cases (id, procedure, machine_version, jurisdiction, policy_version, state, status, snapshot, version, applicant,
-                                    institution, created_at, updated_at, policy_values, department)
+                                    institution, created_at, updated_at, concluded_at, policy_values, department)
         select id, procedure, 'bench', jurisdiction, 'bench', case when active then 'review' else 'filed' end, case when active then 'active' else 'done' end,
                '{}'::jsonb, 3, 'home-' || (g % 5000), jsonb_build_object('name', '养老院' || g),
-               t.created, case when active then t.created else t.created + wd * interval '1.4 days' end, '{}'::jsonb, department
+               t.created, case when active then t.created else t.created + wd * interval '1.4 days' end,
+               case when active then null else t.created + wd * interval '1.4 days' end, '{}'::jsonb, department
         from bench_seed, lateral (select case when active then timestamptz '${NOW.toISOString()}' - r1 * interval '40 days'
                                               else timestamptz '${NOW.toISOString()}' - r1 * interval '360 days' - wd * interval '1.4 days' end as created) t`)
     })

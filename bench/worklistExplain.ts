@@ -26,7 +26,7 @@ try {
   // Six counties of one city plus another city; five departments; the states of two procedures.
   await sql`
     insert into cases (id, procedure, machine_version, jurisdiction, policy_version, state, status, snapshot, version,
-                       applicant, institution, department, assignee, assignee_role, claimed_at, created_at, updated_at)
+                       applicant, institution, department, assignee, assignee_role, claimed_at, concluded_at, created_at, updated_at)
     select gen_random_uuid(),
            (array['clinicFiling','elderCareFiling','twoCertificates'])[1 + i % 3], '1',
            (array['421202','421221','421222','421223','421224','421281','420102'])[1 + i % 7], 'x',
@@ -36,14 +36,15 @@ try {
            case when i % 5 = 0 and i % 11 <> 0 then 'officer-' || (i % 13) end,
            case when i % 5 = 0 and i % 11 <> 0 then 'officer' end,
            case when i % 5 = 0 and i % 11 <> 0 then now() end,
+           case when i % 11 = 0 then now() end,
            now() - (i || ' minutes')::interval, now()
     from generate_series(1, ${n}) as i`.execute(handle.db)
   await sql`
     insert into clocks (case_id, name, kind, unit, amount, policy_key, source, status, started_on, pauses, extensions, restarts,
-                        due_on, due_at, provisional, near_due_working_days, explanation, jurisdiction, updated_at)
+                        due_on, due_at, provisional, near_due_working_days, explanation, jurisdiction, department, procedure, updated_at)
     select id, 'decisionLimit', k.kind, 'workingDays', 10, 'x', 'x', case when status = 'done' then 'stopped' else 'running' end,
            current_date, '[]', '[]', '[]', current_date + (abs(hashtext(id::text)) % 40),
-           (current_date + (abs(hashtext(id::text)) % 40))::timestamptz, false, 3, '{}', jurisdiction, now()
+           (current_date + (abs(hashtext(id::text)) % 40))::timestamptz, false, 3, '{}', jurisdiction, department, procedure, now()
     from cases, (values ('statutory'), ('promised')) as k(kind)`.execute(handle.db)
   await sql`analyze`.execute(handle.db)
   const officer: Principal = { id: 'officer-1', role: 'officer', jurisdiction: '421202', department: 'health' }

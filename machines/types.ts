@@ -19,6 +19,9 @@ export type Role = (typeof ROLES)[number]
  */
 export type CaseStatusCode = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15
 
+/** 办结（通过）, 办结（容缺通过）, 办结（不通过）: the event carrying one concludes the case (its 办结), even when it lives on under supervision. */
+export const CONCLUDING_STATUS_CODES: ReadonlySet<CaseStatusCode> = new Set([11, 12, 13])
+
 /** Where a rule comes from: a seed file and locator, or a law and article. */
 export type Source = string
 

@@ -28,6 +28,8 @@ export interface CasesTable {
   assignee: ColumnType<string | null, string | null | undefined, string | null>
   assignee_role: ColumnType<'clerk' | 'officer' | 'head' | null, string | null | undefined, string | null>
   claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** When the case concluded (办结, or ended without one); set once by the engine. Constraint: a done case has it. */
+  concluded_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   created_at: Timestamp
   updated_at: Timestamp
 }

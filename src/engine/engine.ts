@@ -11,7 +11,7 @@ import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate'
 import { Value } from 'typebox/value'
 import { Compile } from 'typebox/compile'
 import { findProcedure, procedures } from '../../machines/index.ts'
-import type { CaseRequest, EventSpec, ProcedureDefinition, ProcedureEvent, ReminderParams } from '../../machines/types.ts'
+import { CONCLUDING_STATUS_CODES, type CaseRequest, type EventSpec, type ProcedureDefinition, type ProcedureEvent, type ReminderParams } from '../../machines/types.ts'
 import type { Database, CaseRow } from '../db/schema.ts'
 import type { Department } from '../policy/keys.ts'
 import type { PolicyStore } from '../policy/store.ts'
@@ -375,9 +375,10 @@ export class Engine {
       })
       if (recompute && plan.changes.length === 0) throw nothingToRecompute(caseId)
     }
-    // A case that concludes: its working days to completion and whether its statutory clocks held, for the
-    // supervision statistics (read before the clocks are stopped below).
-    const concluded = status === 'done' && row.status === 'active' ? await this.#completion(inTransaction(row), row, now) : undefined
+    // A case that concludes (办结, or ends without one), once: its working days to completion and whether its
+    // statutory clocks held, for the supervision statistics (read before the clocks are stopped below).
+    const concludes = row.concluded_at === null && (status === 'done' || (spec.statusCode !== undefined && CONCLUDING_STATUS_CODES.has(spec.statusCode)))
+    const concluded = concludes ? await this.#completion(inTransaction(row), row, now) : undefined
     const recordedPayload = {
       ...payload,
       ...(alert ? alert.payload : {}),
@@ -394,7 +395,8 @@ export class Engine {
                filing_number = coalesce(${issued.filingNumber ?? null}::text, filing_number),
                assignee = case when ${lapse}::boolean then null else assignee end,
                assignee_role = case when ${lapse}::boolean then null else assignee_role end,
-               claimed_at = case when ${lapse}::boolean then null else claimed_at end
+               claimed_at = case when ${lapse}::boolean then null else claimed_at end,
+               concluded_at = case when ${concludes}::boolean then ${now}::timestamptz else concluded_at end
         where id = ${caseId} and version = ${version}
         returning id, version
       ), e as (

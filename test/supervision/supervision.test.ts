@@ -46,7 +46,13 @@ type Setup = Awaited<ReturnType<typeof setup>>
 
 const supervisor: Principal = { id: 'sup-1', role: 'supervisor', jurisdiction: '421200', department: 'health' }
 
-/** Files N cases over two weeks of working hours across counties and departments; withdraws every fifth. */
+/** Brute force, from the history and not from cases.concluded_at: a case concluded when it ended or took a 办结 event (11–13). */
+const concludedByHistory = sql`(c.status = 'done' or exists (select 1 from case_events e where e.case_id = c.id and e.status_code in (11, 12, 13)))`
+
+/**
+ * Files N cases over two weeks of working hours across counties and departments; withdraws every fifth; records the
+ * filing of every seventh (办结: it concludes, and lives on under supervision).
+ */
 async function seed(s: Setup) {
   for (let i = 0; i < N; i++) {
     s.clock.set(new Date(Date.parse('2026-03-02T09:00:00+08:00') + Math.floor((i * 14 * 86_400_000) / N)))
@@ -55,6 +61,13 @@ async function seed(s: Setup) {
     const applicant = { ...principals.applicant, jurisdiction }
     const { row } = await s.engine.create({ ...clinicFilingApplication({ jurisdiction }), department }, applicant)
     if (i % 5 === 0) await s.engine.apply(row.id, { type: 'WITHDRAW', payload: { reason: '撤回' } }, applicant)
+    else if (i % 7 === 0) {
+      const clerk = { ...principals.clerk, jurisdiction }
+      const officer = { ...principals.officer, jurisdiction, department }
+      for (const [type, by, payload] of [['BEGIN_INTAKE_CHECK', clerk, {}], ['ACCEPT', clerk, {}], ['BEGIN_REVIEW', officer, {}], ['FILE', officer, { scope: '内科' }]] as const) {
+        await s.engine.apply(row.id, { type, payload }, by)
+      }
+    }
   }
 }
 
@@ -117,13 +130,16 @@ async function checkAll(t: Test, s: Setup, label: string) {
       nearDue: mine.filter((r) => r.colour === 'yellow').length,
       overdue: mine.filter((r) => r.colour === 'red').length,
     }, `${label}: counts of ${j}/${d} = brute force`)
-    // Completions: every concluded case, its working days from filing, on time unless a statutory clock was red.
-    const done = await sql<{ id: string; created_at: Date; updated_at: Date }>`select id, created_at, updated_at from cases where status = 'done' and jurisdiction = ${j} and department = ${d}`.execute(s.db)
+    // Completions: every concluded case (ended, or took a 办结 event: from the history), its working days from
+    // filing to that moment, on time unless a statutory clock was red.
+    const done = await sql<{ id: string; created_at: Date; concluded: Date }>`
+      select c.id, c.created_at, coalesce((select min(e.at) from case_events e where e.case_id = c.id and e.status_code in (11, 12, 13)), c.updated_at) as concluded
+      from cases c where c.jurisdiction = ${j} and c.department = ${d} and ${concludedByHistory}`.execute(s.db)
     const cal = await loadWorkCalendar(s.db, j)
     const byMonth = new Map<string, number[]>()
     for (const c of done.rows) {
-      const m = shanghaiDate(new Date(c.updated_at)).slice(0, 7)
-      byMonth.set(m, [...(byMonth.get(m) ?? []), workingDaysBetween(cal, shanghaiDate(new Date(c.created_at)), shanghaiDate(new Date(c.updated_at)))])
+      const m = shanghaiDate(new Date(c.concluded)).slice(0, 7)
+      byMonth.set(m, [...(byMonth.get(m) ?? []), workingDaysBetween(cal, shanghaiDate(new Date(c.created_at)), shanghaiDate(new Date(c.concluded)))])
     }
     const expected = [...byMonth].sort().map(([month, days]) => {
       const h = [...new Set(days)].sort((a, b) => a - b).map((v) => [v, days.filter((x) => x === v).length] as const)
@@ -170,7 +186,7 @@ t.test(`statistics read the same before and after a fold: unfolded deltas count 
   t.equal(await pending(), 0, 'folded')
   t.same(await readStats(s.db, f, 500), unfolded, 'same statistics after the fold')
   // Half folded, half not: more withdrawals after the fold, read before and after the next one.
-  const open = await s.db.selectFrom('cases').select(['id', 'jurisdiction']).where('status', '=', 'active').limit(10).execute()
+  const open = await s.db.selectFrom('cases').select(['id', 'jurisdiction']).where('concluded_at', 'is', null).limit(10).execute()
   for (const c of open) await s.engine.apply(c.id, { type: 'WITHDRAW', payload: { reason: '撤回' } }, { ...principals.applicant, jurisdiction: c.jurisdiction })
   t.equal(await pending(), open.length)
   const mixed = await readStats(s.db, f, 500)
@@ -178,7 +194,7 @@ t.test(`statistics read the same before and after a fold: unfolded deltas count 
   t.same(await readStats(s.db, f, 500), mixed, 'folded rows plus deltas = the next fold')
   const rollup = await sql<{ n: string }>`select coalesce(sum(concluded), 0)::text as n from supervision_completion_months where procedure = '*'`.execute(s.db)
   const perProcedure = await sql<{ n: string }>`select coalesce(sum(concluded), 0)::text as n from supervision_completion_months where procedure <> '*'`.execute(s.db)
-  const done = await sql<{ n: string }>`select count(*)::text as n from cases where status = 'done'`.execute(s.db)
+  const done = await sql<{ n: string }>`select count(*)::text as n from cases c where ${concludedByHistory}`.execute(s.db)
   t.equal(rollup.rows[0]!.n, done.rows[0]!.n, 'the rollup counts every concluded case once')
   t.equal(perProcedure.rows[0]!.n, done.rows[0]!.n, 'so do the per-procedure rows')
 })
