@@ -4,6 +4,8 @@
  */
 import type { Kysely } from 'kysely'
 import type { Database, CaseRow } from '../db/schema.ts'
+import type { ProcedureDefinition } from '../../machines/types.ts'
+import type { WorkCalendar } from '../calendar/types.ts'
 import { toClockState } from '../engine/clocks.ts'
 import { definitionOf } from '../engine/engine.ts'
 import { loadWorkCalendar } from '../calendarStore/load.ts'
@@ -13,6 +15,8 @@ import { clockColour } from '../sla/compute.ts'
 
 type CaseKey = Pick<CaseRow, 'id' | 'procedure' | 'jurisdiction'>
 type ClockRow = Awaited<ReturnType<typeof selectClocks>>[number]
+/** One clock as every reader sees it. */
+export type ClockView = ReturnType<typeof toClockView>
 
 function selectClocks(db: Kysely<Database>, caseIds: string[]) {
   return db.selectFrom('clocks').selectAll().where('case_id', 'in', caseIds).orderBy('case_id').orderBy('id').execute()
@@ -27,7 +31,7 @@ export async function readClockViews(db: Kysely<Database>, row: CaseKey, now: Da
  * clocks and one calendar load per jurisdiction that has a running clock, in place of a read per case.
  */
 export async function readClockViewsOfCases(db: Kysely<Database>, cases: CaseKey[], now: Date) {
-  const views = new Map<string, ReturnType<typeof toClockView>[]>(cases.map((c) => [c.id, []]))
+  const views = new Map<string, ClockView[]>(cases.map((c) => [c.id, []]))
   if (cases.length === 0) return views
   const rows = await selectClocks(db, cases.map((c) => c.id))
   const byId = new Map(cases.map((c) => [c.id, c]))
@@ -41,7 +45,7 @@ export async function readClockViewsOfCases(db: Kysely<Database>, cases: CaseKey
   return views
 }
 
-function toClockView(r: ClockRow, def: ReturnType<typeof definitionOf>, cal: Awaited<ReturnType<typeof loadWorkCalendar>> | undefined, today: string, now: Date) {
+function toClockView(r: ClockRow, def: ProcedureDefinition, cal: WorkCalendar | undefined, today: string, now: Date) {
   const c = toClockState(r)
   const remaining = c.status === 'running' && c.dueOn && cal ? workingDaysBetween(cal, today, c.dueOn) : c.remainingWorkingDays
   const clock = { ...c, remainingWorkingDays: remaining }

@@ -7,10 +7,10 @@ import type { Kysely } from 'kysely'
 import type { CaseRow, Database } from '../db/schema.ts'
 import { definitionOf, restoreSnapshot } from '../engine/engine.ts'
 import { activeStateMeta, stateOutcome } from '../engine/snapshot.ts'
-import { readClockViewsOfCases } from '../cases/clockViews.ts'
+import { readClockViewsOfCases, type ClockView } from '../cases/clockViews.ts'
 import type { OneWindowContext } from '../../machines/oneWindow.ts'
 
-type ClockViews = NonNullable<ReturnType<Awaited<ReturnType<typeof readClockViewsOfCases>>['get']>>
+type ClockViews = ClockView[]
 const COLOUR_RANK = { green: 0, yellow: 1, red: 2 } as const
 
 /** The worst colour of the running or paused clocks (red over yellow over green), null without any. */

@@ -349,7 +349,7 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
       },
     }
     const body = JSON.stringify(message)
-    const base = { outboxId: row.id, eventId, attempt: row.attempts, url: row.url!, endpointId: row.endpoint_id! }
+    const base = { outboxId: row.id, eventId, attempt: row.attempts, url: row.url!, endpointId: row.endpoint_id!, retryAfterMs: null as number | null }
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)
     try {
@@ -362,7 +362,7 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
       })
       if (res.status >= 200 && res.status < 300) {
         await res.body?.cancel().catch(() => {})
-        return { ...base, outcome: 'delivered' as const, status: res.status, error: null, durationMs: elapsed(), retryAfterMs: null }
+        return { ...base, outcome: 'delivered' as const, status: res.status, error: null, durationMs: elapsed() }
       }
       let text = ''
       try {
@@ -375,11 +375,11 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } }
       if (e?.name === 'TimeoutError') {
-        return { ...base, outcome: 'timeout' as const, status: null, error: `no answer within ${this.#timeoutMs} ms`, durationMs: elapsed(), retryAfterMs: null }
+        return { ...base, outcome: 'timeout' as const, status: null, error: `no answer within ${this.#timeoutMs} ms`, durationMs: elapsed() }
       }
       const cause = e?.cause
       const detail = cause ? [cause.code, cause.message].filter(Boolean).join(' ') : (e?.message ?? String(err))
-      return { ...base, outcome: 'error' as const, status: null, error: `request failed: ${detail}`.slice(0, 500), durationMs: elapsed(), retryAfterMs: null }
+      return { ...base, outcome: 'error' as const, status: null, error: `request failed: ${detail}`.slice(0, 500), durationMs: elapsed() }
     }
   }
 }

@@ -23,6 +23,7 @@ import { foldSupervisionDeltas, readStats } from '../../src/supervision/queries.
 import type { Principal } from '../../src/auth/principal.ts'
 import { freshDatabase, onlyWithServerPostgres } from '../helpers/db.ts'
 import { clinicFilingApplication } from '../helpers/factories.ts'
+import { concludedByHistory } from './concludedByHistory.ts'
 
 const POOLS = 4
 const COUNTIES = ['421202', '421221'] as const
@@ -79,11 +80,8 @@ async function bothCounts(db: Kysely<Database>): Promise<{ counted: Record<strin
 }
 
 async function completionCheck(t: Test, db: Kysely<Database>, label: string) {
-  // Brute force from the history, not from concluded_at: a case concluded when it ended or took a 办结 event (11–13).
   const done = await sql<{ jurisdiction: string; department: string; n: number }>`
-    select jurisdiction, department, count(*)::int as n from cases c
-    where c.status = 'done' or exists (select 1 from case_events e where e.case_id = c.id and e.status_code in (11, 12, 13))
-    group by 1, 2 order by 1, 2`.execute(db)
+    select jurisdiction, department, count(*)::int as n from cases c where ${concludedByHistory} group by 1, 2 order by 1, 2`.execute(db)
   const recorded = await sql<{ jurisdiction: string; department: string; n: number }>`
     select jurisdiction, department, sum(n)::int as n from (
       select jurisdiction, department, concluded as n from supervision_completion_months where procedure = '*'

@@ -22,6 +22,7 @@ import { foldSupervisionDeltas, parseHistogram, percentile, readStats } from '..
 import type { Principal } from '../../src/auth/principal.ts'
 import { freshDatabase, databaseName } from '../helpers/db.ts'
 import { clinicFilingApplication, principals } from '../helpers/factories.ts'
+import { concludedAtByHistory, concludedByHistory } from './concludedByHistory.ts'
 
 const SECRET = 'test-secret-0123456789-0123456789-abcdef'
 const COUNTIES = ['421202', '421221']
@@ -45,9 +46,6 @@ async function setup(t: Test) {
 type Setup = Awaited<ReturnType<typeof setup>>
 
 const supervisor: Principal = { id: 'sup-1', role: 'supervisor', jurisdiction: '421200', department: 'health' }
-
-/** Brute force, from the history and not from cases.concluded_at: a case concluded when it ended or took a 办结 event (11–13). */
-const concludedByHistory = sql`(c.status = 'done' or exists (select 1 from case_events e where e.case_id = c.id and e.status_code in (11, 12, 13)))`
 
 /**
  * Files N cases over two weeks of working hours across counties and departments; withdraws every fifth; records the
@@ -133,7 +131,7 @@ async function checkAll(t: Test, s: Setup, label: string) {
     // Completions: every concluded case (ended, or took a 办结 event: from the history), its working days from
     // filing to that moment, on time unless a statutory clock was red.
     const done = await sql<{ id: string; created_at: Date; concluded: Date }>`
-      select c.id, c.created_at, coalesce((select min(e.at) from case_events e where e.case_id = c.id and e.status_code in (11, 12, 13)), c.updated_at) as concluded
+      select c.id, c.created_at, ${concludedAtByHistory} as concluded
       from cases c where c.jurisdiction = ${j} and c.department = ${d} and ${concludedByHistory}`.execute(s.db)
     const cal = await loadWorkCalendar(s.db, j)
     const byMonth = new Map<string, number[]>()
